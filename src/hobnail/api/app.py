@@ -1,0 +1,105 @@
+"""The application: wiring infrastructure and domains together (the only place that does)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from hobnail import __version__
+from hobnail.api import errors, events_routes, observability
+from hobnail.api.idempotency import IdempotencyMiddleware, prune_idempotency_keys
+from hobnail.core.config import Settings, get_settings
+from hobnail.core.logging import configure_logging
+from hobnail.db.engine import create_engine, create_sessionmaker
+from hobnail.domains.accounts import realtime as accounts_realtime
+from hobnail.domains.accounts import routes as accounts_routes
+from hobnail.events import outbox
+from hobnail.events.pubsub.base import PubSub
+from hobnail.events.pubsub.memory import MemoryPubSub
+from hobnail.events.relay import Relay
+from hobnail.events.retention import prune_job
+from hobnail.jobs import queue, registry
+from hobnail.jobs.runner import JobRunner
+from hobnail.realtime import topics
+from hobnail.realtime.gateway import Gateway
+from hobnail.web import routes as web_routes
+
+
+def make_pubsub(settings: Settings) -> PubSub:
+    if settings.redis_url:
+        from hobnail.events.pubsub.redis import RedisPubSub
+
+        return RedisPubSub(settings.redis_url)
+    return MemoryPubSub()
+
+
+def register_domains(settings: Settings) -> None:
+    """Job handlers and topic resolvers of every domain (idempotent)."""
+    topics.register(accounts_realtime.topics_for)
+    registry.register("events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1))
+    registry.register("idempotency.prune", prune_idempotency_keys, every=timedelta(hours=1))
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = create_engine(settings.resolved_database_url)
+    sessionmaker = create_sessionmaker(engine)
+    pubsub = make_pubsub(settings)
+    gateway = Gateway(sessionmaker, topics.resolve)
+    pubsub.subscribe(gateway.on_message)
+    await pubsub.start()
+    relay = Relay(engine, pubsub)
+    runner = JobRunner(sessionmaker, poll_seconds=settings.job_poll_seconds)
+    app.state.engine, app.state.sessionmaker = engine, sessionmaker
+    app.state.gateway, app.state.relay, app.state.runner = gateway, relay, runner
+    outbox.set_relay_waker(relay.wake)
+    relay.start()
+    if settings.run_background:
+        queue.set_runner_waker(runner.wake)
+        runner.start()
+    try:
+        yield
+    finally:
+        await runner.stop()
+        await relay.stop()
+        outbox.set_relay_waker(None)
+        queue.set_runner_waker(None)
+        await pubsub.stop()
+        await engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    register_domains(settings)
+    app = FastAPI(
+        title="Hobnail API",
+        version=__version__,
+        description=(
+            "Every feature of Hobnail as JSON under /api/v1. Errors share one shape: "
+            '`{"error": {"code", "message", "details"}}`. Browser clients authenticate with the '
+            "session cookie and send `X-CSRF-Token` on writes; API clients send `Authorization: Bearer <token>`. "
+            "Writes accept `Idempotency-Key`. Changes arrive on the WebSocket `/api/v1/events` "
+            "(see docs/events.md)."
+        ),
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = observability.Metrics()
+    errors.install_error_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(observability.MetricsMiddleware, metrics=app.state.metrics)
+    app.include_router(observability.router)
+    app.include_router(accounts_routes.router)
+    app.include_router(events_routes.router)
+    app.include_router(events_routes.ws_router)
+    web_routes.mount(app)
+    return app

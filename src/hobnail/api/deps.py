@@ -1,0 +1,77 @@
+"""Authentication dependencies: cookie sessions (with CSRF) and bearer tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from hobnail.core.config import Settings
+from hobnail.core.errors import Forbidden, NotAuthenticated
+from hobnail.core.security import constant_time_equals
+from hobnail.db.session import Session
+from hobnail.domains.accounts import auth
+from hobnail.domains.accounts.access import Actor, Principal
+from hobnail.api.uow import SAFE_METHODS, db
+
+CSRF_HEADER = "X-CSRF-Token"
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+    message = "Missing or wrong X-CSRF-Token header; reload the page."
+
+
+def settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+async def resolve_principal(session: Session, *, authorization: str | None, cookie: str | None) -> Principal | None:
+    token = bearer_token(authorization)
+    if token:
+        principal = await auth.principal_from_token(session, token)
+        if principal is None:
+            raise NotAuthenticated("The API token is not valid or was revoked.", code="invalid_token")
+        return principal
+    if cookie:
+        return await auth.principal_from_cookie(session, cookie)
+    return None
+
+
+async def optional_principal(request: Request, session: Annotated[Session, Depends(db)]) -> Principal | None:
+    principal = await resolve_principal(
+        session,
+        authorization=request.headers.get("authorization"),
+        cookie=request.cookies.get(auth.SESSION_COOKIE),
+    )
+    if principal is not None and principal.web_session is not None and request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not constant_time_equals(sent, principal.web_session.csrf_token):
+            raise CsrfFailed()
+    return principal
+
+
+async def current_principal(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+    if principal is None:
+        raise NotAuthenticated()
+    return principal
+
+
+async def current_actor(
+    principal: Annotated[Principal, Depends(current_principal)], session: Annotated[Session, Depends(db)]
+) -> Actor:
+    return await auth.actor_for(session, principal)
+
+
+DB = Annotated[Session, Depends(db)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+AppSettings = Annotated[Settings, Depends(settings_dep)]

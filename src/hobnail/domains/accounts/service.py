@@ -1,0 +1,230 @@
+"""Organisations, first-run setup, and a person's own profile."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
+
+from hobnail.core.errors import Conflict, PayloadTooLarge, ValidationFailed
+from hobnail.core.security import hash_password, verify_password
+from hobnail.core.validation import (
+    check_language,
+    check_name,
+    check_timezone,
+    normalize_email,
+    normalize_phone,
+)
+from hobnail.db.session import Session
+from hobnail.domains.accounts import events, repository
+from hobnail.domains.accounts.access import Actor, require_admin
+from hobnail.domains.accounts.auth import InvalidCredentials, check_password_strength
+from hobnail.domains.accounts.presenters import member_view, org_view
+from hobnail.events.base import topics
+from hobnail.events.outbox import record
+from hobnail.models import Membership, Organization, User
+
+
+class SetupAlreadyDone(Conflict):
+    code = "setup_done"
+    message = "This server already has an organisation; sign in instead."
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    message = "Another account already uses that e-mail address."
+
+
+class PhoneTaken(Conflict):
+    code = "phone_taken"
+    message = "Another account already uses that mobile number."
+
+
+def pinyin_of(name: str) -> tuple[str, str]:
+    """Full pinyin and initials of a name, lower case ("张三" → "zhang san", "zs")."""
+    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL, errors="default") if s.strip()]
+    words = " ".join(syllables).split()
+    return " ".join(words)[:400], "".join(w[0] for w in words if w)[:100]
+
+
+def set_user_name(user: User, name: str) -> None:
+    user.name = check_name(name)
+    user.name_pinyin, user.name_initials = pinyin_of(user.name)
+
+
+async def check_contact_free(session: Session, *, email: str | None, phone: str | None, user_id: str | None = None) -> None:
+    if email:
+        other = await repository.user_by_email(session, email)
+        if other is not None and other.id != user_id:
+            raise EmailTaken(details={"field": "email"})
+    if phone:
+        other = await repository.user_by_phone(session, phone)
+        if other is not None and other.id != user_id:
+            raise PhoneTaken(details={"field": "phone"})
+
+
+async def new_user(
+    session: Session, *, name: str, email: str | None, phone: str | None, password: str | None, password_hash: str | None = None
+) -> User:
+    """Create an account. Precondition: e-mail and phone are normalised and free."""
+    user = User(email=email, phone=phone, password_hash=password_hash or (hash_password(password) if password else None))
+    set_user_name(user, name)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def setup_needed(session: Session) -> bool:
+    return await repository.count_organizations(session) == 0
+
+
+async def new_organization(
+    session: Session, owner: User, *, name: str, timezone: str, language: str
+) -> tuple[Organization, Membership]:
+    org = Organization(
+        name=check_name(name, "name"),
+        timezone=check_timezone(timezone),
+        language=check_language(language),
+        settings={},
+    )
+    session.add(org)
+    await session.flush()
+    membership = Membership(org_id=org.id, user_id=owner.id, role="owner")
+    session.add(membership)
+    await session.flush()
+    await record(
+        session,
+        events.MemberAdded(
+            org_id=org.id,
+            audience=(topics.org(org.id),),
+            resubscribe=(owner.id,),
+            member=member_view(owner, membership, []),
+        ),
+    )
+    return org, membership
+
+
+async def do_setup(
+    session: Session,
+    *,
+    org_name: str,
+    timezone: str,
+    language: str,
+    owner_name: str,
+    email: str,
+    phone: str | None,
+    password: str,
+) -> tuple[User, Organization]:
+    """First run: create the first organisation and its owner. Only while there is none."""
+    if not await setup_needed(session):
+        raise SetupAlreadyDone()
+    normalized_email = normalize_email(email)
+    normalized_phone = normalize_phone(phone) if phone else None
+    check_password_strength(password)
+    check_timezone(timezone)
+    check_language(language)
+    check_name(org_name, "org_name")
+    await check_contact_free(session, email=normalized_email, phone=normalized_phone)
+    user = await new_user(session, name=owner_name, email=normalized_email, phone=normalized_phone, password=password)
+    user.language = language
+    org, _ = await new_organization(session, user, name=org_name, timezone=timezone, language=language)
+    return user, org
+
+
+async def create_organization(session: Session, user: User, *, name: str, timezone: str, language: str) -> tuple[Organization, Membership]:
+    """Any signed-in person may start another organisation and owns it."""
+    return await new_organization(session, user, name=name, timezone=timezone, language=language)
+
+
+async def update_organization(
+    session: Session, actor: Actor, *, name: str | None, timezone: str | None, language: str | None
+) -> Organization:
+    require_admin(actor)
+    org = actor.org
+    if name is not None:
+        org.name = check_name(name)
+    if timezone is not None:
+        org.timezone = check_timezone(timezone)
+    if language is not None:
+        org.language = check_language(language)
+    await session.flush()
+    await record(
+        session,
+        events.OrganizationUpdated(org_id=org.id, audience=(topics.org(org.id),), organization=org_view(org)),
+    )
+    return org
+
+
+async def list_my_orgs(session: Session, user: User) -> list[tuple[Organization, Membership]]:
+    return await repository.orgs_of_user(session, user.id, active_only=True)
+
+
+# --- a person's own profile -------------------------------------------------------------
+
+
+async def _announce_profile(session: Session, user: User) -> None:
+    """A name or avatar change shows in every organisation the person belongs to."""
+    for org, membership in await repository.orgs_of_user(session, user.id, active_only=False):
+        departments = await repository.department_ids_by_user(session, org.id, [user.id])
+        await record(
+            session,
+            events.MemberUpdated(
+                org_id=org.id,
+                audience=(topics.org(org.id), topics.user(user.id)),
+                member=member_view(user, membership, departments.get(user.id, [])),
+            ),
+        )
+
+
+async def update_profile(
+    session: Session, user: User, *, name: str | None, language: str | None, timezone: str | None
+) -> User:
+    if name is not None:
+        set_user_name(user, name)
+    if language is not None:
+        user.language = check_language(language)
+    if timezone is not None:
+        user.timezone = check_timezone(timezone)
+    await session.flush()
+    await _announce_profile(session, user)
+    return user
+
+
+async def change_password(session: Session, user: User, *, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise InvalidCredentials("The current password is wrong.", code="wrong_password")
+    user.password_hash = hash_password(check_password_strength(new_password, "new_password"))
+
+
+_IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+    b"GIF87a": "gif",
+    b"GIF89a": "gif",
+}
+
+
+def _image_extension(data: bytes) -> str | None:
+    for signature, ext in _IMAGE_SIGNATURES.items():
+        if data.startswith(signature):
+            return ext
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+async def set_avatar(session: Session, user: User, *, data: bytes, avatars_dir: Path, max_bytes: int) -> User:
+    """Store a PNG/JPEG/GIF/WebP avatar. Side effect: writes a file under ``avatars_dir``."""
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"Avatars are at most {max_bytes // 1024} KiB.", code="avatar_too_large")
+    ext = _image_extension(data)
+    if ext is None:
+        raise ValidationFailed("Use a PNG, JPEG, GIF or WebP image.", code="unsupported_image")
+    avatars_dir.mkdir(parents=True, exist_ok=True)
+    key = f"{user.id}-{secrets.token_hex(8)}.{ext}"
+    (avatars_dir / key).write_bytes(data)
+    user.avatar_key = key
+    await session.flush()
+    await _announce_profile(session, user)
+    return user

@@ -1,0 +1,130 @@
+"""The relay: gives committed outbox rows their cursor, in order, and publishes them.
+
+Only one relay runs at a time across all nodes (a PostgreSQL advisory lock held from
+numbering until publishing; an asyncio lock on SQLite, which is single-process), so
+cursors are dense, increasing, and published in order. Any node may run it; each node
+wakes its relay after its own commits and polls once a second for the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from hobnail.events.pubsub.base import PubSub
+from hobnail.events.wire import encode_batch, event_to_wire
+from hobnail.models import EventRecord, EventTopic
+
+log = logging.getLogger(__name__)
+
+_ADVISORY_KEY = 0x4E0B_4A11  # any constant shared by all nodes
+BATCH = 500
+
+
+class Relay:
+    def __init__(self, engine: AsyncEngine, pubsub: PubSub, poll_seconds: float = 1.0) -> None:
+        self._engine = engine
+        self._pubsub = pubsub
+        self._poll_seconds = poll_seconds
+        self._local_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._is_postgres = engine.dialect.name == "postgresql"
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="event-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+            self._wake.clear()
+            try:
+                while await self.relay_once() == BATCH:
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("relay pass failed; will retry")
+
+    async def relay_once(self) -> int:
+        """Number and publish one batch of committed, unnumbered events. Returns how many."""
+        async with self._local_lock, self._engine.connect() as conn:
+            if self._is_postgres:
+                await conn.execute(sa.select(sa.func.pg_advisory_lock(_ADVISORY_KEY)))
+                await conn.commit()
+            try:
+                return await self._number_and_publish(conn)
+            finally:
+                if self._is_postgres:
+                    await conn.rollback()
+                    await conn.execute(sa.select(sa.func.pg_advisory_unlock(_ADVISORY_KEY)))
+                    await conn.commit()
+
+    async def _number_and_publish(self, conn: AsyncConnection) -> int:
+        rows = (
+            await conn.execute(
+                sa.select(EventRecord.__table__)
+                .where(EventRecord.seq.is_(None))
+                .order_by(EventRecord.id)
+                .limit(BATCH)
+            )
+        ).all()
+        if not rows:
+            await conn.rollback()
+            return 0
+        head = (await conn.execute(sa.select(sa.func.coalesce(sa.func.max(EventRecord.seq), 0)))).scalar_one()
+        assignments = [{"row_id": row.id, "new_seq": head + i + 1} for i, row in enumerate(rows)]
+        table = EventRecord.__table__
+        await conn.execute(
+            table.update().where(table.c.id == sa.bindparam("row_id")).values(seq=sa.bindparam("new_seq")),
+            assignments,
+        )
+        topic_rows = (
+            await conn.execute(
+                sa.select(EventTopic.event_id, EventTopic.topic).where(
+                    EventTopic.event_id.in_([row.id for row in rows])
+                )
+            )
+        ).all()
+        await conn.commit()
+
+        topics_by_event: dict[int, list[str]] = defaultdict(list)
+        for event_id, topic in topic_rows:
+            topics_by_event[event_id].append(topic)
+        items = []
+        for row, assignment in zip(rows, assignments, strict=True):
+            record = EventRecord(
+                id=row.id,
+                seq=assignment["new_seq"],
+                org_id=row.org_id,
+                type=row.type,
+                data=row.data if isinstance(row.data, dict) else orjson.loads(row.data),
+                created_at=row.created_at,
+            )
+            items.append(
+                {
+                    "seq": record.seq,
+                    "org_id": record.org_id,
+                    "topics": topics_by_event.get(row.id, []),
+                    "resubscribe": record.data.get("_resubscribe", []),
+                    "frame": orjson.dumps(event_to_wire(record)).decode(),
+                }
+            )
+        await self._pubsub.publish(encode_batch(items))
+        return len(rows)

@@ -1,0 +1,42 @@
+"""`hobnail worker`: the outbox relay and the job runner, without HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from hobnail.api.app import make_pubsub, register_domains
+from hobnail.core.config import Settings
+from hobnail.core.logging import configure_logging
+from hobnail.db.engine import create_engine, create_sessionmaker
+from hobnail.events import outbox
+from hobnail.events.relay import Relay
+from hobnail.jobs import queue
+from hobnail.jobs.runner import JobRunner
+
+log = logging.getLogger(__name__)
+
+
+async def run_worker(settings: Settings) -> None:
+    configure_logging(settings.log_level, settings.log_json)
+    register_domains(settings)
+    engine = create_engine(settings.resolved_database_url)
+    pubsub = make_pubsub(settings)
+    await pubsub.start()
+    relay = Relay(engine, pubsub)
+    runner = JobRunner(create_sessionmaker(engine), poll_seconds=settings.job_poll_seconds)
+    outbox.set_relay_waker(relay.wake)
+    queue.set_runner_waker(runner.wake)
+    relay.start()
+    runner.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker running")
+    await stop.wait()
+    await runner.stop()
+    await relay.stop()
+    await pubsub.stop()
+    await engine.dispose()
