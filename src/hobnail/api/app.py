@@ -39,7 +39,9 @@ def make_pubsub(settings: Settings) -> PubSub:
 def register_domains(settings: Settings) -> None:
     """Job handlers and topic resolvers of every domain (idempotent)."""
     topics.register(accounts_realtime.topics_for)
-    registry.register("events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1))
+    registry.register(
+        "events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1)
+    )
     registry.register("idempotency.prune", prune_idempotency_keys, every=timedelta(hours=1))
 
 

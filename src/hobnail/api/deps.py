@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from hobnail.api.uow import SAFE_METHODS, db
 from hobnail.core.config import Settings
 from hobnail.core.errors import Forbidden, NotAuthenticated
 from hobnail.core.security import constant_time_equals
 from hobnail.db.session import Session
 from hobnail.domains.accounts import auth
 from hobnail.domains.accounts.access import Actor, Principal
-from hobnail.api.uow import SAFE_METHODS, db
 
 CSRF_HEADER = "X-CSRF-Token"
 

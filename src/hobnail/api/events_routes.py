@@ -53,7 +53,9 @@ class EventPage(BaseModel):
 async def get_events(
     actor: CurrentActor,
     session: DB,
-    after: Annotated[str | None, Query(description="Cursor of the last event you have; omit for the current head")] = None,
+    after: Annotated[
+        str | None, Query(description="Cursor of the last event you have; omit for the current head")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
     """Events after a cursor, for clients that poll or catch up over HTTP.
@@ -77,25 +79,31 @@ async def events_socket(websocket: WebSocket, cursor: str | None = None, token: 
     """WebSocket stream. Authenticate by session cookie (same origin), ``Authorization:
     Bearer`` or ``?token=``. Resume with ``?cursor=`` (the last cursor received)."""
     app = websocket.app
+    # Accept first so that browsers, which cannot read a refused handshake's status,
+    # see the close code: 4400 bad cursor, 4401 not signed in, 4403 not allowed.
+    await websocket.accept()
     try:
         start = parse_cursor(cursor)
         authorization = websocket.headers.get("authorization") or (f"Bearer {token}" if token else None)
         cookie = websocket.cookies.get(auth.SESSION_COOKIE)
-        if cookie and not authorization:
-            origin = websocket.headers.get("origin")
-            host = websocket.headers.get("host", "")
-            if origin and origin.split("://", 1)[-1] != host:
-                await websocket.close(code=4403)
-                return
+        if cookie and not authorization and not _same_origin(websocket):
+            await websocket.close(code=4403, reason="cross_origin")
+            return
         async with app.state.sessionmaker() as session:
             principal = await resolve_principal(session, authorization=authorization, cookie=cookie)
             if principal is None:
-                await websocket.close(code=4401)
+                await websocket.close(code=4401, reason="not_authenticated")
                 return
             actor = await auth.actor_for(session, principal)
             await session.commit()
     except HobnailError as error:
-        await websocket.close(code=4400 if error.status == 400 else 4401 if error.status == 401 else 4403, reason=error.code)
+        code = {400: 4400, 401: 4401}.get(error.status, 4403)
+        await websocket.close(code=code, reason=error.code)
         return
-    await websocket.accept()
     await app.state.gateway.serve(websocket, user_id=actor.user_id, org_id=actor.org_id, cursor=start)
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    """Cookie-authenticated sockets must come from our own pages (no cross-site hijacking)."""
+    origin = websocket.headers.get("origin")
+    return origin is None or origin.split("://", 1)[-1] == websocket.headers.get("host", "")

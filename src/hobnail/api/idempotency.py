@@ -39,10 +39,14 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if len(raw_key) > 200:
-            await error_response(400, "invalid_idempotency_key", "Idempotency-Key is at most 200 characters.")(scope, receive, send)
+            await error_response(400, "invalid_idempotency_key", "Idempotency-Key is at most 200 characters.")(
+                scope, receive, send
+            )
             return
         credential = headers.get(b"authorization", b"") + b"|" + headers.get(b"cookie", b"")
-        digest = hashlib.sha256(b"\0".join([credential, scope["method"].encode(), scope["path"].encode(), raw_key])).hexdigest()
+        digest = hashlib.sha256(
+            b"\0".join([credential, scope["method"].encode(), scope["path"].encode(), raw_key])
+        ).hexdigest()
         sessionmaker = scope["app"].state.sessionmaker
 
         async with sessionmaker() as session:
@@ -58,7 +62,9 @@ class IdempotencyMiddleware:
                 return
             if existing is not None and clock.now() - existing.created_at < IN_FLIGHT_TIMEOUT:
                 await error_response(
-                    409, "idempotency_in_progress", "A request with this Idempotency-Key is still running; retry shortly."
+                    409,
+                    "idempotency_in_progress",
+                    "A request with this Idempotency-Key is still running; retry shortly.",
                 )(scope, receive, send)
                 return
             if existing is not None:
@@ -69,7 +75,9 @@ class IdempotencyMiddleware:
                 await session.commit()
             except sa.exc.IntegrityError:
                 await error_response(
-                    409, "idempotency_in_progress", "A request with this Idempotency-Key is still running; retry shortly."
+                    409,
+                    "idempotency_in_progress",
+                    "A request with this Idempotency-Key is still running; retry shortly.",
                 )(scope, receive, send)
                 return
 

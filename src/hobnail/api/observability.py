@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
-
-from hobnail.api.errors import FastJSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hobnail.api.errors import FastJSONResponse
 
 router = APIRouter(tags=["operations"])
 
@@ -75,9 +75,7 @@ async def readyz(request: Request) -> Any:
         return FastJSONResponse({"status": "unavailable", "database": str(error)[:200]}, status_code=503)
     head = head_revision()
     if current != head:
-        return FastJSONResponse(
-            {"status": "migrations_pending", "current": current, "head": head}, status_code=503
-        )
+        return FastJSONResponse({"status": "migrations_pending", "current": current, "head": head}, status_code=503)
     return {"status": "ok", "revision": current}
 
 

@@ -125,10 +125,16 @@ def token(
 
 
 @app.command("db-revision", hidden=True)
-def db_revision(message: Annotated[str, typer.Option("-m")], database: Annotated[Path, typer.Option()] = Path("/tmp/hobnail-autogen.db")) -> None:
+def db_revision(
+    message: Annotated[str, typer.Option("-m")],
+    database: Annotated[Path | None, typer.Option()] = None,
+) -> None:
     """(Developers) write a migration for model changes, diffing against a scratch SQLite database."""
+    import tempfile
+
     from hobnail.db.migrate import autogenerate, upgrade
 
+    database = database or Path(tempfile.gettempdir()) / "hobnail-autogen.db"
     database.unlink(missing_ok=True)
     url = f"sqlite+aiosqlite:///{database}"
     asyncio.run(upgrade(url))

@@ -34,7 +34,7 @@ async def record(session: Session, event: DomainEvent) -> None:
         data["_resubscribe"] = list(event.resubscribe)
     row = EventRecord(org_id=event.org_id, type=event.type, data=data, created_at=clock.now())
     session.add(row)
-    await session.flush([row])
+    await session.flush()
     for topic in dict.fromkeys(event.audience):
         session.add(EventTopic(event_id=row.id, topic=topic))
     session.after_commit(_wake)

@@ -79,18 +79,15 @@ class Relay:
     async def _number_and_publish(self, conn: AsyncConnection) -> int:
         rows = (
             await conn.execute(
-                sa.select(EventRecord.__table__)
-                .where(EventRecord.seq.is_(None))
-                .order_by(EventRecord.id)
-                .limit(BATCH)
+                sa.select(EventRecord.__table__).where(EventRecord.seq.is_(None)).order_by(EventRecord.id).limit(BATCH)
             )
         ).all()
         if not rows:
             await conn.rollback()
             return 0
-        head = (await conn.execute(sa.select(sa.func.coalesce(sa.func.max(EventRecord.seq), 0)))).scalar_one()
+        head: int = (await conn.execute(sa.select(sa.func.coalesce(sa.func.max(EventRecord.seq), 0)))).scalar_one() or 0
         assignments = [{"row_id": row.id, "new_seq": head + i + 1} for i, row in enumerate(rows)]
-        table = EventRecord.__table__
+        table = sa.Table("events", EventRecord.metadata)
         await conn.execute(
             table.update().where(table.c.id == sa.bindparam("row_id")).values(seq=sa.bindparam("new_seq")),
             assignments,

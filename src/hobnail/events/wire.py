@@ -1,6 +1,6 @@
 """The event's wire form, identical on the WebSocket, the HTTP replay and webhooks:
 
-    {"cursor": "42", "type": "department.created", "org_id": "...", "occurred_at": "...Z", "data": {...}}
+{"cursor": "42", "type": "department.created", "org_id": "...", "occurred_at": "...Z", "data": {...}}
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ async def enqueue(
         max_attempts=max_attempts,
     )
     session.add(job)
-    await session.flush([job])
+    await session.flush()
     session.after_commit(_wake)
     return job
 

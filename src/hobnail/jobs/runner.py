@@ -84,7 +84,7 @@ class JobRunner:
                 sa.and_(Job.status == "running", Job.locked_until < now),
             )
             query = sa.select(Job.id).where(due).order_by(Job.run_at).limit(limit)
-            if session.bind.dialect.name == "postgresql":
+            if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             ids = list((await session.scalars(query)).all())
             if ids:

@@ -75,9 +75,7 @@ class Department(Base):
 class DepartmentMember(Base):
     __tablename__ = "department_members"
 
-    department_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
-    )
+    department_id: Mapped[str] = mapped_column(sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     org_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     is_manager: Mapped[bool] = mapped_column(sa.Boolean, default=False)

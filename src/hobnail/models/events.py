@@ -21,7 +21,9 @@ from hobnail.db.types import JSONType
 class EventRecord(Base):
     __tablename__ = "events"
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     seq: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
     org_id: Mapped[str | None] = mapped_column(sa.String(26), index=True)
     type: Mapped[str] = mapped_column(sa.String(64))

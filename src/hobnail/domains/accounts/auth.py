@@ -142,7 +142,9 @@ async def login(
     return user, web_session, secret
 
 
-async def open_session_for(session: Session, settings: Settings, user: User, org_id: str | None) -> tuple[WebSession, str]:
+async def open_session_for(
+    session: Session, settings: Settings, user: User, org_id: str | None
+) -> tuple[WebSession, str]:
     """Sign a user in without a password (right after setup or sign-up)."""
     secret = new_token("hbs")
     web_session = WebSession(
@@ -247,7 +249,9 @@ async def list_api_tokens(session: Session, actor: Actor) -> list[ApiToken]:
         (
             await session.scalars(
                 sa.select(ApiToken)
-                .where(ApiToken.user_id == actor.user_id, ApiToken.org_id == actor.org_id, ApiToken.revoked_at.is_(None))
+                .where(
+                    ApiToken.user_id == actor.user_id, ApiToken.org_id == actor.org_id, ApiToken.revoked_at.is_(None)
+                )
                 .order_by(ApiToken.created_at.desc())
             )
         ).all()

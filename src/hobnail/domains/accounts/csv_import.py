@@ -115,12 +115,20 @@ async def _check_against_directory(session: Session, actor: Actor, rows: list[Im
             if contact is None:
                 continue
             if contact in seen:
-                errors.append({"row": row.line, "code": "duplicate_in_file", "message": f"{contact} is also on line {seen[contact]}."})
+                errors.append(
+                    {
+                        "row": row.line,
+                        "code": "duplicate_in_file",
+                        "message": f"{contact} is also on line {seen[contact]}.",
+                    }
+                )
             seen.setdefault(contact, row.line)
         by_email = await repository.user_by_email(session, row.email) if row.email else None
         by_phone = await repository.user_by_phone(session, row.phone) if row.phone else None
         if by_email and by_phone and by_email.id != by_phone.id:
-            errors.append({"row": row.line, "code": "contact_mismatch", "message": "E-mail and phone belong to two accounts."})
+            errors.append(
+                {"row": row.line, "code": "contact_mismatch", "message": "E-mail and phone belong to two accounts."}
+            )
             continue
         user = by_email or by_phone
         if user is not None and await repository.membership(session, actor.org_id, user.id) is not None:
@@ -128,7 +136,9 @@ async def _check_against_directory(session: Session, actor: Actor, rows: list[Im
     return errors
 
 
-async def _department_for_path(session: Session, actor: Actor, path: list[str], cache: dict[tuple[str, ...], str]) -> str | None:
+async def _department_for_path(
+    session: Session, actor: Actor, path: list[str], cache: dict[tuple[str, ...], str]
+) -> str | None:
     parent_id: str | None = None
     for depth in range(len(path)):
         key = tuple(path[: depth + 1])
@@ -141,7 +151,9 @@ async def _department_for_path(session: Session, actor: Actor, path: list[str], 
     return parent_id
 
 
-async def import_members(session: Session, actor: Actor, *, data: bytes, max_bytes: int, max_rows: int, dry_run: bool) -> list[NewMember]:
+async def import_members(
+    session: Session, actor: Actor, *, data: bytes, max_bytes: int, max_rows: int, dry_run: bool
+) -> list[NewMember]:
     """Import every row or none. Raises ``ImportFailed`` with ``details.rows`` listing each bad row."""
     require_admin(actor)
     if len(data) > max_bytes:
@@ -158,7 +170,9 @@ async def import_members(session: Session, actor: Actor, *, data: bytes, max_byt
     cache: dict[tuple[str, ...], str] = {}
     created: list[NewMember] = []
     for row in rows:
-        department_id = await _department_for_path(session, actor, row.department_path, cache) if row.department_path else None
+        department_id = (
+            await _department_for_path(session, actor, row.department_path, cache) if row.department_path else None
+        )
         created.append(
             await add_member(
                 session,

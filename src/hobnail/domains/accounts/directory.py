@@ -83,7 +83,26 @@ async def _announce_department(session: Session, actor: Actor, department: Depar
     )
 
 
-async def _check_name_free(session: Session, org_id: str, parent_id: str | None, name: str, exclude_id: str | None = None) -> None:
+async def announce_member_counts(session: Session, org_id: str, department_ids: set[str]) -> None:
+    """Departments whose member count changed (someone joined, left or was deactivated)."""
+    if not department_ids:
+        return
+    counts = await repository.department_member_counts(session, org_id)
+    for department in await repository.departments(session, org_id):
+        if department.id in department_ids:
+            await record(
+                session,
+                events.DepartmentUpdated(
+                    org_id=org_id,
+                    audience=(topics.org(org_id),),
+                    department=department_view(department, counts.get(department.id, 0)),
+                ),
+            )
+
+
+async def _check_name_free(
+    session: Session, org_id: str, parent_id: str | None, name: str, exclude_id: str | None = None
+) -> None:
     existing = await repository.department_by_name(session, org_id, parent_id, name)
     if existing is not None and existing.id != exclude_id:
         raise DepartmentNameTaken(details={"field": "name"})
@@ -178,7 +197,9 @@ async def delete_department(session: Session, actor: Actor, department_id: str) 
     await session.flush()
     await record(
         session,
-        events.DepartmentDeleted(org_id=actor.org_id, audience=(topics.org(actor.org_id),), department_id=department_id),
+        events.DepartmentDeleted(
+            org_id=actor.org_id, audience=(topics.org(actor.org_id),), department_id=department_id
+        ),
     )
 
 
@@ -198,7 +219,9 @@ async def _member_dict(session: Session, org_id: str, user: User, membership: Me
     return member_view(user, membership, departments.get(user.id, []))
 
 
-async def announce_member(session: Session, org_id: str, user: User, membership: Membership, *, added: bool = False) -> dict[str, Any]:
+async def announce_member(
+    session: Session, org_id: str, user: User, membership: Membership, *, added: bool = False
+) -> dict[str, Any]:
     view = await _member_dict(session, org_id, user, membership)
     event_type = events.MemberAdded if added else events.MemberUpdated
     await record(
@@ -281,7 +304,9 @@ async def add_member(
                 email=clean_email,
                 phone=clean_phone,
                 password=None,
-                password_hash=hash_random_password(initial_password) if fast_initial_password else hash_password(initial_password),
+                password_hash=hash_random_password(initial_password)
+                if fast_initial_password
+                else hash_password(initial_password),
             )
     membership = Membership(
         org_id=actor.org_id,
@@ -296,6 +321,7 @@ async def add_member(
     await repository.set_user_departments(session, actor.org_id, user.id, wanted_departments)
     if announce:
         await announce_member(session, actor.org_id, user, membership, added=True)
+        await announce_member_counts(session, actor.org_id, set(wanted_departments))
     return NewMember(user, membership, wanted_departments, initial_password)
 
 
@@ -330,11 +356,16 @@ async def update_member(session: Session, actor: Actor, user_id: str, changes: d
         membership.title = changes["title"].strip()
     if changes.get("employee_no") is not None:
         membership.employee_no = changes["employee_no"].strip()
+    affected: set[str] = set()
     if changes.get("department_ids") is not None:
         wanted = await _check_department_ids(session, actor, changes["department_ids"])
+        before = (await repository.department_ids_by_user(session, actor.org_id, [user.id])).get(user.id, [])
         await repository.set_user_departments(session, actor.org_id, user.id, wanted)
+        affected = set(before) ^ set(wanted)
     await session.flush()
-    return await announce_member(session, actor.org_id, user, membership)
+    view = await announce_member(session, actor.org_id, user, membership)
+    await announce_member_counts(session, actor.org_id, affected)
+    return view
 
 
 async def set_member_status(session: Session, actor: Actor, user_id: str, *, active: bool) -> dict[str, Any]:
@@ -357,7 +388,9 @@ async def set_member_status(session: Session, actor: Actor, user_id: str, *, act
         membership.status = "active"
         membership.deactivated_at = None
     await session.flush()
-    return await announce_member(session, actor.org_id, user, membership)
+    view = await announce_member(session, actor.org_id, user, membership)
+    await announce_member_counts(session, actor.org_id, set(view["department_ids"]))
+    return view
 
 
 async def search_members(
@@ -377,7 +410,9 @@ async def search_members(
         await access_department(session, actor, department_id)
         department_ids = [department_id]
         if recursive:
-            department_ids += sorted(_descendant_ids(await repository.departments(session, actor.org_id), department_id))
+            department_ids += sorted(
+                _descendant_ids(await repository.departments(session, actor.org_id), department_id)
+            )
     after = None
     if cursor:
         sort_key, last_id = decode_cursor(cursor, 2)

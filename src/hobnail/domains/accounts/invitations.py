@@ -17,7 +17,7 @@ from hobnail.db.session import Session
 from hobnail.domains.accounts import events, repository
 from hobnail.domains.accounts.access import Actor, access_department, require_admin
 from hobnail.domains.accounts.auth import WeakPassword, check_password_strength
-from hobnail.domains.accounts.directory import announce_member
+from hobnail.domains.accounts.directory import announce_member, announce_member_counts
 from hobnail.domains.accounts.service import new_user
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
@@ -55,7 +55,9 @@ def join_request_view(request: JoinRequest) -> dict[str, Any]:
     }
 
 
-async def create_invitation(session: Session, actor: Actor, *, days_valid: int, department_id: str | None) -> Invitation:
+async def create_invitation(
+    session: Session, actor: Actor, *, days_valid: int, department_id: str | None
+) -> Invitation:
     require_admin(actor)
     if department_id is not None:
         await access_department(session, actor, department_id)
@@ -200,6 +202,8 @@ async def decide_join_request(session: Session, actor: Actor, request_id: str, *
             await repository.set_user_departments(session, actor.org_id, user.id, [invitation.department_id])
         request.user_id = user.id
         await announce_member(session, actor.org_id, user, membership, added=True)
+        if invitation is not None and invitation.department_id:
+            await announce_member_counts(session, actor.org_id, {invitation.department_id})
     await session.flush()
     await record(
         session,

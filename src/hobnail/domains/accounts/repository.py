@@ -24,12 +24,12 @@ async def user_by_phone(session: Session, phone: str) -> User | None:
 
 
 async def membership(session: Session, org_id: str, user_id: str) -> Membership | None:
-    return await session.scalar(
-        sa.select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id)
-    )
+    return await session.scalar(sa.select(Membership).where(Membership.org_id == org_id, Membership.user_id == user_id))
 
 
-async def orgs_of_user(session: Session, user_id: str, *, active_only: bool = True) -> list[tuple[Organization, Membership]]:
+async def orgs_of_user(
+    session: Session, user_id: str, *, active_only: bool = True
+) -> list[tuple[Organization, Membership]]:
     query = (
         sa.select(Organization, Membership)
         .join(Membership, Membership.org_id == Organization.id)
@@ -92,7 +92,10 @@ async def siblings(session: Session, org_id: str, parent_id: str | None) -> list
         (
             await session.scalars(
                 sa.select(Department)
-                .where(Department.org_id == org_id, Department.parent_id.is_(None) if parent_id is None else Department.parent_id == parent_id)
+                .where(
+                    Department.org_id == org_id,
+                    Department.parent_id.is_(None) if parent_id is None else Department.parent_id == parent_id,
+                )
                 .order_by(Department.position, Department.created_at)
             )
         ).all()
@@ -100,7 +103,9 @@ async def siblings(session: Session, org_id: str, parent_id: str | None) -> list
 
 
 async def department_has_children(session: Session, department_id: str) -> bool:
-    return (await session.scalar(sa.select(Department.id).where(Department.parent_id == department_id).limit(1))) is not None
+    return (
+        await session.scalar(sa.select(Department.id).where(Department.parent_id == department_id).limit(1))
+    ) is not None
 
 
 async def department_has_members(session: Session, department_id: str) -> bool:
@@ -124,7 +129,9 @@ async def existing_department_ids(session: Session, org_id: str, ids: Iterable[s
         return set()
     return set(
         (
-            await session.scalars(sa.select(Department.id).where(Department.org_id == org_id, Department.id.in_(wanted)))
+            await session.scalars(
+                sa.select(Department.id).where(Department.org_id == org_id, Department.id.in_(wanted))
+            )
         ).all()
     )
 
@@ -171,9 +178,7 @@ async def search_members(
     limit: int,
 ) -> list[tuple[User, Membership]]:
     stmt = (
-        sa.select(User, Membership)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.org_id == org_id)
+        sa.select(User, Membership).join(Membership, Membership.user_id == User.id).where(Membership.org_id == org_id)
     )
     if not include_deactivated:
         stmt = stmt.where(Membership.status == "active")

@@ -52,7 +52,9 @@ async def get_setup(session: DB) -> dict[str, bool]:
 
 
 @router.post("/setup", response_model=schemas.SessionOut, status_code=201, tags=["setup"])
-async def post_setup(body: schemas.SetupIn, session: DB, request: Request, response: Response, settings: AppSettings) -> dict[str, Any]:
+async def post_setup(
+    body: schemas.SetupIn, session: DB, request: Request, response: Response, settings: AppSettings
+) -> dict[str, Any]:
     """Create the first organisation and its owner, and sign the owner in."""
     user, org = await service.do_setup(session, **body.model_dump())
     web_session, secret = await auth.open_session_for(session, settings, user, org.id)
@@ -61,7 +63,9 @@ async def post_setup(body: schemas.SetupIn, session: DB, request: Request, respo
 
 
 @router.post("/auth/login", response_model=schemas.SessionOut, tags=["auth"])
-async def post_login(body: schemas.LoginIn, session: DB, request: Request, response: Response, settings: AppSettings) -> dict[str, Any]:
+async def post_login(
+    body: schemas.LoginIn, session: DB, request: Request, response: Response, settings: AppSettings
+) -> dict[str, Any]:
     """Sign in with e-mail or mobile number. Sets an HttpOnly session cookie."""
     user, web_session, secret = await auth.login(
         session, settings, identifier=body.identifier, password=body.password,
@@ -114,11 +118,17 @@ async def post_password(body: schemas.PasswordChangeIn, principal: CurrentPrinci
 
 
 @router.put("/me/avatar", response_model=schemas.UserOut, tags=["me"])
-async def put_avatar(file: UploadFile, principal: CurrentPrincipal, session: DB, settings: AppSettings) -> dict[str, Any]:
+async def put_avatar(
+    file: UploadFile, principal: CurrentPrincipal, session: DB, settings: AppSettings
+) -> dict[str, Any]:
     """Upload an avatar image (multipart field ``file``; PNG, JPEG, GIF or WebP)."""
     data = await file.read(settings.avatar_max_bytes + 1)
     user = await service.set_avatar(
-        session, principal.user, data=data, avatars_dir=settings.data_dir / "avatars", max_bytes=settings.avatar_max_bytes
+        session,
+        principal.user,
+        data=data,
+        avatars_dir=settings.data_dir / "avatars",
+        max_bytes=settings.avatar_max_bytes,
     )
     return user_view(user)
 
@@ -191,7 +201,9 @@ async def post_department(body: schemas.DepartmentIn, actor: CurrentActor, sessi
 
 
 @router.patch("/departments/{department_id}", response_model=schemas.DepartmentOut, tags=["directory"])
-async def patch_department(department_id: str, body: schemas.DepartmentUpdateIn, actor: CurrentActor, session: DB) -> dict[str, Any]:
+async def patch_department(
+    department_id: str, body: schemas.DepartmentUpdateIn, actor: CurrentActor, session: DB
+) -> dict[str, Any]:
     """Rename, move under another department (or to the top) and/or set its position among siblings."""
     department = await directory.update_department(session, actor, department_id, **body.model_dump())
     counts = {d["id"]: d["member_count"] for d in await directory.list_departments(session, actor)}
@@ -208,7 +220,9 @@ async def delete_department(department_id: str, actor: CurrentActor, session: DB
 async def get_members(
     actor: CurrentActor,
     session: DB,
-    q: Annotated[str | None, Query(max_length=100, description="Name, pinyin, initials, phone, e-mail or title")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Name, pinyin, initials, phone, e-mail or title")
+    ] = None,
     department_id: str | None = None,
     recursive: bool = False,
     include_deactivated: bool = False,
@@ -223,7 +237,10 @@ async def get_members(
 
 
 def _created_view(created: directory.NewMember) -> dict[str, Any]:
-    return {**member_view(created.user, created.membership, created.department_ids), "initial_password": created.initial_password}
+    return {
+        **member_view(created.user, created.membership, created.department_ids),
+        "initial_password": created.initial_password,
+    }
 
 
 @router.post("/members", response_model=schemas.MemberCreatedOut, status_code=201, tags=["directory"])
@@ -252,7 +269,9 @@ async def get_member(member_id: str, actor: CurrentActor, session: DB) -> dict[s
 
 
 @router.patch("/members/{member_id}", response_model=schemas.MemberOut, tags=["directory"])
-async def patch_member(member_id: str, body: schemas.MemberUpdateIn, actor: CurrentActor, session: DB) -> dict[str, Any]:
+async def patch_member(
+    member_id: str, body: schemas.MemberUpdateIn, actor: CurrentActor, session: DB
+) -> dict[str, Any]:
     return await directory.update_member(session, actor, member_id, body.model_dump(exclude_unset=True))
 
 
@@ -283,12 +302,16 @@ def _invitation_view(request: Request, invitation: Invitation, settings: Setting
 
 
 @router.get("/invitations", response_model=list[schemas.InvitationOut], tags=["invitations"])
-async def get_invitations(actor: CurrentActor, session: DB, request: Request, settings: AppSettings) -> list[dict[str, Any]]:
+async def get_invitations(
+    actor: CurrentActor, session: DB, request: Request, settings: AppSettings
+) -> list[dict[str, Any]]:
     return [_invitation_view(request, i, settings) for i in await invitations.list_invitations(session, actor)]
 
 
 @router.post("/invitations", response_model=schemas.InvitationOut, status_code=201, tags=["invitations"])
-async def post_invitation(body: schemas.InvitationIn, actor: CurrentActor, session: DB, request: Request, settings: AppSettings) -> dict[str, Any]:
+async def post_invitation(
+    body: schemas.InvitationIn, actor: CurrentActor, session: DB, request: Request, settings: AppSettings
+) -> dict[str, Any]:
     invitation = await invitations.create_invitation(session, actor, **body.model_dump())
     return _invitation_view(request, invitation, settings)
 
@@ -316,16 +339,24 @@ async def post_join(code: str, body: schemas.JoinIn, session: DB) -> dict[str, A
 
 @router.get("/join-requests", response_model=list[schemas.JoinRequestOut], tags=["invitations"])
 async def get_join_requests(
-    actor: CurrentActor, session: DB, status: Annotated[str | None, Query(pattern="^(pending|approved|rejected)$")] = None
+    actor: CurrentActor,
+    session: DB,
+    status: Annotated[str | None, Query(pattern="^(pending|approved|rejected)$")] = None,
 ) -> list[dict[str, Any]]:
-    return [invitations.join_request_view(r) for r in await invitations.list_join_requests(session, actor, status=status)]
+    return [
+        invitations.join_request_view(r) for r in await invitations.list_join_requests(session, actor, status=status)
+    ]
 
 
 @router.post("/join-requests/{request_id}/approve", response_model=schemas.JoinRequestOut, tags=["invitations"])
 async def post_approve(request_id: str, actor: CurrentActor, session: DB) -> dict[str, Any]:
-    return invitations.join_request_view(await invitations.decide_join_request(session, actor, request_id, approve=True))
+    return invitations.join_request_view(
+        await invitations.decide_join_request(session, actor, request_id, approve=True)
+    )
 
 
 @router.post("/join-requests/{request_id}/reject", response_model=schemas.JoinRequestOut, tags=["invitations"])
 async def post_reject(request_id: str, actor: CurrentActor, session: DB) -> dict[str, Any]:
-    return invitations.join_request_view(await invitations.decide_join_request(session, actor, request_id, approve=False))
+    return invitations.join_request_view(
+        await invitations.decide_join_request(session, actor, request_id, approve=False)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def set_user_name(user: User, name: str) -> None:
     user.name_pinyin, user.name_initials = pinyin_of(user.name)
 
 
-async def check_contact_free(session: Session, *, email: str | None, phone: str | None, user_id: str | None = None) -> None:
+async def check_contact_free(
+    session: Session, *, email: str | None, phone: str | None, user_id: str | None = None
+) -> None:
     if email:
         other = await repository.user_by_email(session, email)
         if other is not None and other.id != user_id:
@@ -65,10 +68,18 @@ async def check_contact_free(session: Session, *, email: str | None, phone: str 
 
 
 async def new_user(
-    session: Session, *, name: str, email: str | None, phone: str | None, password: str | None, password_hash: str | None = None
+    session: Session,
+    *,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    password: str | None,
+    password_hash: str | None = None,
 ) -> User:
     """Create an account. Precondition: e-mail and phone are normalised and free."""
-    user = User(email=email, phone=phone, password_hash=password_hash or (hash_password(password) if password else None))
+    user = User(
+        email=email, phone=phone, password_hash=password_hash or (hash_password(password) if password else None)
+    )
     set_user_name(user, name)
     session.add(user)
     await session.flush()
@@ -132,7 +143,9 @@ async def do_setup(
     return user, org
 
 
-async def create_organization(session: Session, user: User, *, name: str, timezone: str, language: str) -> tuple[Organization, Membership]:
+async def create_organization(
+    session: Session, user: User, *, name: str, timezone: str, language: str
+) -> tuple[Organization, Membership]:
     """Any signed-in person may start another organisation and owns it."""
     return await new_organization(session, user, name=name, timezone=timezone, language=language)
 
@@ -221,9 +234,13 @@ async def set_avatar(session: Session, user: User, *, data: bytes, avatars_dir: 
     ext = _image_extension(data)
     if ext is None:
         raise ValidationFailed("Use a PNG, JPEG, GIF or WebP image.", code="unsupported_image")
-    avatars_dir.mkdir(parents=True, exist_ok=True)
     key = f"{user.id}-{secrets.token_hex(8)}.{ext}"
-    (avatars_dir / key).write_bytes(data)
+
+    def write() -> None:
+        avatars_dir.mkdir(parents=True, exist_ok=True)
+        (avatars_dir / key).write_bytes(data)
+
+    await asyncio.to_thread(write)
     user.avatar_key = key
     await session.flush()
     await _announce_profile(session, user)

@@ -1,0 +1,3 @@
+from hobnail.cli.main import app
+
+app(prog_name="hobnail")
