@@ -89,7 +89,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         database_url=database_url,
         run_background=False,  # tests run jobs explicitly with the runner
-        secret_key="test",
         log_level="WARNING",
         log_json=False,
     )

@@ -26,7 +26,6 @@ class Settings:
     port: int = 8000
     workers: int = 1
     base_url: str = ""
-    secret_key: str = ""
     cookie_secure: bool = False
     session_days: int = 30
     event_retention_days: int = 7
