@@ -66,7 +66,7 @@ async def test_one_bad_row_imports_nothing_and_every_bad_row_is_reported(client:
 async def test_import_dry_run_header_size_and_encoding_errors(client: httpx.AsyncClient, settings) -> None:  # type: ignore[no-untyped-def]
     await setup_org(client)
     dry = check(await _import(client, GOOD_CSV.encode(), dry_run="true"))
-    assert dry == {"imported": 0, "dry_run": True, "members": []}
+    assert dry == {"checked": 2, "imported": 0, "dry_run": True, "members": []}
     assert len(check(await client.get("/api/v1/members"))["items"]) == 1
     no_header = await _import(client, b"foo,bar\n1,2\n")
     assert check(no_header, 422)["error"]["code"] == "csv_header"

@@ -141,7 +141,7 @@ async def test_profile_language_timezone_password(client: httpx.AsyncClient, mak
     assert (me["name"], me["language"], me["timezone"]) == ("新名字", "en", "Europe/London")
     assert check(await client.patch("/api/v1/me", json={"language": "xx"}), 422)["error"]["code"] == "invalid_language"
     wrong = await client.post("/api/v1/me/password", json={"current_password": "nope", "new_password": "another one"})
-    assert check(wrong, 401)["error"]["code"] == "wrong_password"
+    assert check(wrong, 422)["error"]["code"] == "wrong_password"
     short = await client.post("/api/v1/me/password", json={"current_password": OWNER_PASSWORD, "new_password": "x"})
     assert check(short, 422)["error"]["code"] == "weak_password"
     check(

@@ -7,6 +7,7 @@ import secrets
 import typer
 
 from hobnail.core.config import Settings
+from hobnail.core.validation import normalize_phone
 from hobnail.db.engine import create_engine, create_sessionmaker
 from hobnail.domains.accounts import directory, repository, service
 from hobnail.domains.accounts.access import Actor
@@ -69,7 +70,11 @@ async def load_demo(settings: Settings, *, force: bool = False) -> None:
             first = PEOPLE[0]
             owner_password = secrets.token_urlsafe(6)
             owner = await service.new_user(
-                session, name=first[0], email=f"{first[1]}@{DOMAIN}", phone=first[2], password=owner_password
+                session,
+                name=first[0],
+                email=f"{first[1]}@{DOMAIN}",
+                phone=normalize_phone(first[2]),
+                password=owner_password,
             )
             org, membership = await service.new_organization(
                 session, owner, name="示例科技 Demo Tech", timezone="Asia/Shanghai", language="zh-CN"

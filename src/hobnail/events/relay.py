@@ -11,15 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from hobnail.core import clock
+from hobnail.core.ids import new_id
 from hobnail.events.pubsub.base import PubSub
+from hobnail.events.subscribers import job_kinds_for
 from hobnail.events.wire import encode_batch, event_to_wire
-from hobnail.models import EventRecord, EventTopic
+from hobnail.jobs.queue import wake_runner
+from hobnail.models import EventRecord, EventTopic, Job
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +81,27 @@ class Relay:
                     await conn.execute(sa.select(sa.func.pg_advisory_unlock(_ADVISORY_KEY)))
                     await conn.commit()
 
+    @staticmethod
+    def _item(row: Any, seq: int, topics: Sequence[str]) -> dict[str, Any]:
+        record = EventRecord(
+            id=row.id,
+            seq=seq,
+            org_id=row.org_id,
+            type=row.type,
+            data=row.data if isinstance(row.data, dict) else orjson.loads(row.data),
+            created_at=row.created_at,
+        )
+        wire = event_to_wire(record)
+        return {
+            "row_id": row.id,
+            "wire": wire,
+            "seq": seq,
+            "org_id": record.org_id,
+            "topics": list(topics),
+            "resubscribe": record.data.get("_resubscribe", []),
+            "frame": orjson.dumps(wire).decode(),
+        }
+
     async def _number_and_publish(self, conn: AsyncConnection) -> int:
         rows = (
             await conn.execute(
@@ -85,6 +111,7 @@ class Relay:
         if not rows:
             await conn.rollback()
             return 0
+        now = clock.now()
         head: int = (await conn.execute(sa.select(sa.func.coalesce(sa.func.max(EventRecord.seq), 0)))).scalar_one() or 0
         assignments = [{"row_id": row.id, "new_seq": head + i + 1} for i, row in enumerate(rows)]
         table = sa.Table("events", EventRecord.metadata)
@@ -99,29 +126,27 @@ class Relay:
                 )
             )
         ).all()
-        await conn.commit()
-
-        topics_by_event: dict[int, list[str]] = defaultdict(list)
+        topics_by_event: dict[int, list[str]] = {}
         for event_id, topic in topic_rows:
-            topics_by_event[event_id].append(topic)
-        items = []
-        for row, assignment in zip(rows, assignments, strict=True):
-            record = EventRecord(
-                id=row.id,
-                seq=assignment["new_seq"],
-                org_id=row.org_id,
-                type=row.type,
-                data=row.data if isinstance(row.data, dict) else orjson.loads(row.data),
-                created_at=row.created_at,
-            )
-            items.append(
-                {
-                    "seq": record.seq,
-                    "org_id": record.org_id,
-                    "topics": topics_by_event.get(row.id, []),
-                    "resubscribe": record.data.get("_resubscribe", []),
-                    "frame": orjson.dumps(event_to_wire(record)).decode(),
-                }
-            )
+            topics_by_event.setdefault(event_id, []).append(topic)
+        items = [
+            self._item(row, assignment["new_seq"], topics_by_event.get(row.id, []))
+            for row, assignment in zip(rows, assignments, strict=True)
+        ]
+        subscriber_jobs: list[dict[str, Any]] = [
+            {"id": new_id(), "kind": kind, "payload": item["wire"], "run_at": now, "status": "pending",
+             "attempts": 0, "max_attempts": 8, "created_at": now}
+            for item in items
+            for kind in job_kinds_for(item["wire"]["type"])
+        ]  # fmt: skip
+        if subscriber_jobs:
+            await conn.execute(sa.insert(Job), subscriber_jobs)
+        await conn.commit()
+        if subscriber_jobs:
+            wake_runner()
+
+        for item in items:
+            item.pop("wire")
+            item.pop("row_id")
         await self._pubsub.publish(encode_batch(items))
         return len(rows)

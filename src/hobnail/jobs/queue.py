@@ -20,9 +20,12 @@ def set_runner_waker(waker: Callable[[], None] | None) -> None:
     _wake_runner = waker
 
 
-def _wake() -> None:
+def wake_runner() -> None:
     if _wake_runner is not None:
         _wake_runner()
+
+
+_wake = wake_runner
 
 
 async def enqueue(

@@ -48,7 +48,11 @@ class Connection:
     buffer: list[tuple[int, str]] = field(default_factory=list)
     last_seq: int = 0
 
-    def deliver(self, seq: int, frame: str) -> None:
+    def deliver(self, seq: int | None, frame: str) -> None:
+        if seq is None:  # ephemeral (typing): no cursor, never replayed, dropped while catching up
+            if not self.buffering and not self.queue.full():
+                self.queue.put_nowait(frame)
+            return
         if self.buffering:
             self.buffer.append((seq, frame))
             return

@@ -153,8 +153,9 @@ async def _department_for_path(
 
 async def import_members(
     session: Session, actor: Actor, *, data: bytes, max_bytes: int, max_rows: int, dry_run: bool
-) -> list[NewMember]:
-    """Import every row or none. Raises ``ImportFailed`` with ``details.rows`` listing each bad row."""
+) -> tuple[int, list[NewMember]]:
+    """Import every row or none. Returns (rows checked, members created; none on a dry run).
+    Raises ``ImportFailed`` with ``details.rows`` listing each bad row."""
     require_admin(actor)
     if len(data) > max_bytes:
         raise PayloadTooLarge(f"CSV files are at most {max_bytes // 1024} KiB.", code="csv_too_large")
@@ -166,7 +167,7 @@ async def import_members(
     if not rows:
         raise ValidationFailed("The file has no members in it.", code="csv_empty")
     if dry_run:
-        return []
+        return len(rows), []
     cache: dict[tuple[str, ...], str] = {}
     created: list[NewMember] = []
     for row in rows:
@@ -187,4 +188,4 @@ async def import_members(
                 fast_initial_password=True,
             )
         )
-    return created
+    return len(rows), created

@@ -210,3 +210,43 @@ async def search_members(
         stmt = stmt.where(sa.tuple_(User.name_pinyin, User.id) > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
     stmt = stmt.order_by(User.name_pinyin, User.id).limit(limit)
     return [(u, m) for u, m in (await session.execute(stmt)).all()]
+
+
+async def active_member_ids(session: Session, org_id: str, user_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(user_ids), 900):  # stay under SQLite's bound-parameter limit
+        chunk = list(set(user_ids[start : start + 900]))
+        found.update(
+            (
+                await session.scalars(
+                    sa.select(Membership.user_id).where(
+                        Membership.org_id == org_id, Membership.status == "active", Membership.user_id.in_(chunk)
+                    )
+                )
+            ).all()
+        )
+    return found
+
+
+async def users_by_id(session: Session, user_ids: list[str]) -> dict[str, User]:
+    found: dict[str, User] = {}
+    wanted = list(set(user_ids))
+    for start in range(0, len(wanted), 900):
+        for user in (await session.scalars(sa.select(User).where(User.id.in_(wanted[start : start + 900])))).all():
+            found[user.id] = user
+    return found
+
+
+async def active_department_member_ids(session: Session, org_id: str, department_id: str) -> list[str]:
+    return list(
+        (
+            await session.scalars(
+                sa.select(DepartmentMember.user_id)
+                .join(
+                    Membership,
+                    sa.and_(Membership.user_id == DepartmentMember.user_id, Membership.org_id == org_id),
+                )
+                .where(DepartmentMember.department_id == department_id, Membership.status == "active")
+            )
+        ).all()
+    )

@@ -257,10 +257,15 @@ async def post_member_import(
     data = await file.read(settings.csv_max_bytes + 1)
     if len(data) > settings.csv_max_bytes:
         raise PayloadTooLarge(f"CSV files are at most {settings.csv_max_bytes // 1024} KiB.", code="csv_too_large")
-    created = await csv_import.import_members(
+    checked, created = await csv_import.import_members(
         session, actor, data=data, max_bytes=settings.csv_max_bytes, max_rows=settings.csv_max_rows, dry_run=dry_run
     )
-    return {"imported": len(created), "dry_run": dry_run, "members": [_created_view(c) for c in created]}
+    return {
+        "checked": checked,
+        "imported": len(created),
+        "dry_run": dry_run,
+        "members": [_created_view(c) for c in created],
+    }
 
 
 @router.get("/members/{member_id}", response_model=schemas.MemberOut, tags=["directory"])

@@ -182,6 +182,7 @@ class ImportRowError(BaseModel):
 
 
 class ImportResult(BaseModel):
+    checked: int = Field(description="Valid rows in the file")
     imported: int
     dry_run: bool
     members: list[MemberCreatedOut]

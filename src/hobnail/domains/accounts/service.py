@@ -20,7 +20,7 @@ from hobnail.core.validation import (
 from hobnail.db.session import Session
 from hobnail.domains.accounts import events, repository
 from hobnail.domains.accounts.access import Actor, require_admin
-from hobnail.domains.accounts.auth import InvalidCredentials, check_password_strength
+from hobnail.domains.accounts.auth import check_password_strength
 from hobnail.domains.accounts.presenters import member_view, org_view
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
@@ -195,10 +195,11 @@ async def update_profile(
 ) -> User:
     if name is not None:
         set_user_name(user, name)
+    # An empty string goes back to the organisation's default.
     if language is not None:
-        user.language = check_language(language)
+        user.language = check_language(language) if language else None
     if timezone is not None:
-        user.timezone = check_timezone(timezone)
+        user.timezone = check_timezone(timezone) if timezone else None
     await session.flush()
     await _announce_profile(session, user)
     return user
@@ -206,7 +207,9 @@ async def update_profile(
 
 async def change_password(session: Session, user: User, *, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise InvalidCredentials("The current password is wrong.", code="wrong_password")
+        raise ValidationFailed(
+            "The current password is wrong.", code="wrong_password", details={"field": "current_password"}
+        )
     user.password_hash = hash_password(check_password_strength(new_password, "new_password"))
 
 
@@ -245,3 +248,19 @@ async def set_avatar(session: Session, user: User, *, data: bytes, avatars_dir: 
     await session.flush()
     await _announce_profile(session, user)
     return user
+
+
+# --- for other domains ---------------------------------------------------------------------
+
+
+async def active_member_ids(session: Session, org_id: str, user_ids: list[str]) -> set[str]:
+    """Which of ``user_ids`` are active members of the organisation."""
+    return await repository.active_member_ids(session, org_id, user_ids)
+
+
+async def users_by_id(session: Session, user_ids: list[str]) -> dict[str, User]:
+    return await repository.users_by_id(session, user_ids)
+
+
+async def active_department_members(session: Session, org_id: str, department_id: str) -> list[str]:
+    return await repository.active_department_member_ids(session, org_id, department_id)

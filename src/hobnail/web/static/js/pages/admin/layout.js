@@ -1,0 +1,38 @@
+// Shared frame for /admin/*: title and tab links.
+
+import { t } from "../../i18n.js";
+import { h } from "../../ui.js";
+
+export const ADMIN_TABS = [
+  { id: "org", path: "/admin", label: "admin.tabOrg" },
+  { id: "members", path: "/admin/members", label: "admin.tabMembers" },
+  { id: "departments", path: "/admin/departments", label: "admin.tabDepartments" },
+  { id: "invitations", path: "/admin/invitations", label: "admin.tabInvitations" },
+  { id: "import", path: "/admin/import", label: "admin.tabImport" },
+];
+
+/** Appends the admin header + tabs to ctx.main and returns the content container. */
+export function adminFrame(ctx, active, ...actions) {
+  const content = h("div", { class: "admin-content" });
+  ctx.main.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, t(ADMIN_TABS.find((tab) => tab.id === active).label)),
+      actions.length ? h("div", { class: "page-actions" }, actions) : null,
+    ),
+    h(
+      "nav",
+      { class: "tabs", "aria-label": t("nav.admin"), "data-testid": "admin-tabs" },
+      ADMIN_TABS.map((tab) =>
+        h(
+          "a",
+          { href: tab.path, class: "tab", "aria-current": tab.id === active ? "page" : null, "data-testid": `admin-tab-${tab.id}` },
+          t(tab.label),
+        ),
+      ),
+    ),
+    content,
+  );
+  return content;
+}
