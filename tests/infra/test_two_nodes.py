@@ -183,3 +183,47 @@ async def test_concurrent_writes_on_both_nodes_arrive_in_cursor_order(
         cursors = [int(e["cursor"]) for e in events]
         assert cursors == sorted(cursors)
         assert len({e["data"]["department"]["name"] for e in events}) == 30
+
+
+async def test_messages_sent_on_node_a_reach_a_member_on_node_b_and_resume(
+    nodes: tuple[int, int], owner_on_a: tuple[httpx.AsyncClient, str]
+) -> None:
+    _a, b = nodes
+    client_a, _ = owner_on_a
+    created = await client_a.post(
+        "/api/v1/members", json={"name": "Bob", "email": "bob@example.com", "password": "bob password"}
+    )
+    assert created.status_code == 201, created.text
+    bob_id = created.json()["id"]
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{b}") as bob_b:
+        login = await bob_b.post(
+            "/api/v1/auth/login", json={"identifier": "bob@example.com", "password": "bob password"}
+        )
+        bob_token = (await bob_b.post(
+            "/api/v1/me/tokens", json={"name": "t"}, headers={"X-CSRF-Token": login.json()["csrf_token"]}
+        )).json()["token"]  # fmt: skip
+    group = (
+        await client_a.post("/api/v1/conversations/groups", json={"name": "两节点", "member_ids": [bob_id]})
+    ).json()
+    stream = f"ws://127.0.0.1:{b}/api/v1/events?token={bob_token}"
+
+    async def texts(ws: Any, wanted: int) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        while len(found) < wanted:
+            frame = await _recv(ws)
+            if frame["type"] == "message.sent" and frame["data"]["message"]["kind"] == "text":
+                found.append(frame)
+        return found
+
+    async with websockets.connect(stream) as ws:
+        assert (await _recv(ws))["type"] == "stream.ready"
+        sent = await client_a.post(f"/api/v1/conversations/{group['id']}/messages", json={"body": "from node A"})
+        assert sent.status_code == 201
+        (live,) = await texts(ws, 1)
+        assert live["data"]["message"]["body"] == "from node A"
+        last = live["cursor"]
+    for i in range(3):
+        await client_a.post(f"/api/v1/conversations/{group['id']}/messages", json={"body": f"missed {i}"})
+    async with websockets.connect(f"{stream}&cursor={last}") as ws:
+        resumed = await texts(ws, 3)
+        assert [f["data"]["message"]["body"] for f in resumed] == ["missed 0", "missed 1", "missed 2"]

@@ -83,3 +83,27 @@ async def events_after(client: httpx.AsyncClient, app: FastAPI, cursor: str) -> 
 async def head(client: httpx.AsyncClient, app: FastAPI) -> str:
     await drain_events(app)
     return str(check(await client.get("/api/v1/events"))["cursor"])
+
+
+async def settle(app: FastAPI) -> None:
+    """Number all events and run every job they trigger (subscribers), until quiet."""
+    while True:
+        numbered = 0
+        while count := await app.state.relay.relay_once():
+            numbered += count
+        ran = await app.state.runner.run_due(limit=100)
+        if not numbered and not ran:
+            return
+
+
+async def group_with(client: httpx.AsyncClient, name: str, member_ids: list[str]) -> dict[str, Any]:
+    return check(await client.post("/api/v1/conversations/groups", json={"name": name, "member_ids": member_ids}), 201)  # type: ignore[no-any-return]
+
+
+async def send(client: httpx.AsyncClient, conversation_id: str, body: str, **extra: Any) -> dict[str, Any]:
+    response = await client.post(f"/api/v1/conversations/{conversation_id}/messages", json={"body": body, **extra})
+    return check(response, 201)  # type: ignore[no-any-return]
+
+
+async def chat_view(client: httpx.AsyncClient, conversation_id: str) -> dict[str, Any]:
+    return check(await client.get(f"/api/v1/conversations/{conversation_id}"))  # type: ignore[no-any-return]

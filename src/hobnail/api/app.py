@@ -16,7 +16,10 @@ from hobnail.core.logging import configure_logging
 from hobnail.db.engine import create_engine, create_sessionmaker
 from hobnail.domains.accounts import realtime as accounts_realtime
 from hobnail.domains.accounts import routes as accounts_routes
-from hobnail.events import outbox
+from hobnail.domains.messaging import realtime as messaging_realtime
+from hobnail.domains.messaging import routes as messaging_routes
+from hobnail.domains.messaging import subscribers as messaging_subscribers
+from hobnail.events import ephemeral, outbox
 from hobnail.events.pubsub.base import PubSub
 from hobnail.events.pubsub.memory import MemoryPubSub
 from hobnail.events.relay import Relay
@@ -39,6 +42,8 @@ def make_pubsub(settings: Settings) -> PubSub:
 def register_domains(settings: Settings) -> None:
     """Job handlers and topic resolvers of every domain (idempotent)."""
     topics.register(accounts_realtime.topics_for)
+    topics.register(messaging_realtime.topics_for)
+    messaging_subscribers.register()
     registry.register(
         "events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1)
     )
@@ -59,6 +64,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine, app.state.sessionmaker = engine, sessionmaker
     app.state.gateway, app.state.relay, app.state.runner = gateway, relay, runner
     outbox.set_relay_waker(relay.wake)
+    ephemeral.set_pubsub(pubsub)
     relay.start()
     if settings.run_background:
         queue.set_runner_waker(runner.wake)
@@ -69,6 +75,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runner.stop()
         await relay.stop()
         outbox.set_relay_waker(None)
+        ephemeral.set_pubsub(None)
         queue.set_runner_waker(None)
         await pubsub.stop()
         await engine.dispose()
@@ -101,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(observability.MetricsMiddleware, metrics=app.state.metrics)
     app.include_router(observability.router)
     app.include_router(accounts_routes.router)
+    app.include_router(messaging_routes.router)
     app.include_router(events_routes.router)
     app.include_router(events_routes.ws_router)
     web_routes.mount(app)

@@ -8,7 +8,8 @@ A domain declares its events as frozen dataclasses in ``domains/<name>/events.py
         department: dict[str, Any]
 
 ``audience`` is a tuple of topics (see ``topics``); ``resubscribe`` names users whose
-open connections must recompute their topics (they joined or left something).
+open connections must change their topics: add ``grant`` / drop ``revoke`` when given
+(no database work, even for 10,000 people), else recompute them from the database.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ class DomainEvent:
     org_id: str | None
     audience: tuple[str, ...]
     resubscribe: tuple[str, ...] = field(default=())
+    grant: str | None = None
+    revoke: str | None = None
 
     def data(self) -> dict[str, Any]:
-        skip = {"org_id", "audience", "resubscribe"}
+        skip = {"org_id", "audience", "resubscribe", "grant", "revoke"}
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip}
 
 
@@ -42,3 +45,7 @@ class topics:  # noqa: N801 - a namespace of topic builders
     @staticmethod
     def admins(org_id: str) -> str:
         return f"admins:{org_id}"
+
+    @staticmethod
+    def chat(conversation_id: str) -> str:
+        return f"chat:{conversation_id}"

@@ -32,6 +32,10 @@ async def record(session: Session, event: DomainEvent) -> None:
     data = event.data()
     if event.resubscribe:
         data["_resubscribe"] = list(event.resubscribe)
+        if event.grant:
+            data["_grant"] = event.grant
+        if event.revoke:
+            data["_revoke"] = event.revoke
     row = EventRecord(org_id=event.org_id, type=event.type, data=data, created_at=clock.now())
     session.add(row)
     await session.flush()

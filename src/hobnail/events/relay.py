@@ -99,6 +99,8 @@ class Relay:
             "org_id": record.org_id,
             "topics": list(topics),
             "resubscribe": record.data.get("_resubscribe", []),
+            "grant": record.data.get("_grant"),
+            "revoke": record.data.get("_revoke"),
             "frame": orjson.dumps(wire).decode(),
         }
 

@@ -12,7 +12,7 @@ import orjson
 from hobnail.core.clock import isoformat
 from hobnail.models import EventRecord
 
-INTERNAL_KEYS = ("_resubscribe",)
+INTERNAL_KEYS = ("_resubscribe", "_grant", "_revoke")
 
 
 def event_to_wire(row: EventRecord) -> dict[str, Any]:

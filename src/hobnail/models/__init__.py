@@ -15,9 +15,12 @@ from hobnail.models.accounts import (
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
 from hobnail.models.idempotency import IdempotentResponse
 from hobnail.models.jobs import Job
+from hobnail.models.messaging import Conversation, ConversationMember, Message, MessageMention
 
 __all__ = [
     "ApiToken",
+    "Conversation",
+    "ConversationMember",
     "Department",
     "DepartmentMember",
     "EventRecord",
@@ -29,6 +32,8 @@ __all__ = [
     "JoinRequest",
     "LoginThrottle",
     "Membership",
+    "Message",
+    "MessageMention",
     "Organization",
     "User",
     "WebSession",

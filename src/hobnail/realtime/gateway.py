@@ -119,7 +119,20 @@ class Gateway:
             for connection in recipients:
                 if org_id is None or connection.org_id == org_id:
                     connection.deliver(item["seq"], item["frame"])
-            resubscribe.update(item.get("resubscribe", ()))
+            grant, revoke = item.get("grant"), item.get("revoke")
+            if grant or revoke:
+                # Joined or left one chat: adjust the topic in place (no database work).
+                for user_id in item.get("resubscribe", ()):
+                    for connection in list(self._by_user.get(user_id, ())):
+                        if org_id is None or connection.org_id == org_id:
+                            changed = set(connection.topics)
+                            if grant:
+                                changed.add(grant)
+                            if revoke:
+                                changed.discard(revoke)
+                            self._subscribe(connection, changed)
+            else:
+                resubscribe.update(item.get("resubscribe", ()))
         for user_id in resubscribe:
             for connection in list(self._by_user.get(user_id, ())):
                 await self._refresh(connection)
