@@ -191,3 +191,18 @@ async def test_bad_input_duplicates_and_flooding(client: httpx.AsyncClient, make
     # Nothing half-written: the refused sends left no trace.
     count = len(check(await client.get(url, params={"limit": 100}))["items"])
     assert count == 1 + 1 + 30 + 1  # system line, "once", 30 accepted, "calm again"
+
+
+async def test_search_times_without_a_zone_and_forged_cursors_are_handled(client: httpx.AsyncClient) -> None:
+    from hobnail.core.pagination import encode_cursor
+
+    await setup_org(client)
+    naive = await client.get("/api/v1/messages/search", params={"q": "x", "since": "2020-01-01T00:00:00"})
+    assert check(naive)["items"] == []
+    forged = encode_cursor("2020-01-01T00:00:00", "z")
+    assert check(await client.get("/api/v1/messages/search", params={"q": "x", "cursor": forged}))["items"] == []
+    bad = encode_cursor("yesterday", "z")
+    response = await client.get("/api/v1/messages/search", params={"q": "x", "cursor": bad})
+    assert check(response, 422)["error"]["code"] == "invalid_cursor"
+    huge = await client.get("/api/v1/conversations/x/messages", params={"before": str(2**70)})
+    assert check(huge, 422)["error"]["code"] == "validation_failed"

@@ -410,9 +410,12 @@ async def search_messages(
     if cursor:
         created, last_id = decode_cursor(cursor, 2)
         try:
-            after = (datetime.fromisoformat(str(created)), str(last_id))
+            after = (clock.ensure_aware(datetime.fromisoformat(str(created))), str(last_id))
         except ValueError:
             raise ValidationFailed("The cursor is not valid.", code="invalid_cursor") from None
+    # A time without a zone is taken as UTC, like every time in the API.
+    since = clock.ensure_aware(since) if since else None
+    until = clock.ensure_aware(until) if until else None
     rows = await repository.search(
         session, org_id=actor.org_id, user_id=actor.user_id, terms=terms, conversation_id=conversation_id,
         sender_id=sender_id, since=since, until=until, after=after, limit=limit + 1,

@@ -13,6 +13,8 @@ from hobnail.api.uow import UnitOfWorkRoute
 from hobnail.domains.messaging import conversations, messages, schemas
 from hobnail.domains.messaging.settings import messaging_settings, update_messaging_settings
 
+MAX_SEQ = 2**62
+
 router = APIRouter(prefix="/api/v1", route_class=UnitOfWorkRoute, responses=ERROR_RESPONSES, tags=["messaging"])
 
 
@@ -120,8 +122,8 @@ async def get_messages(
     conversation_id: str,
     actor: CurrentActor,
     session: DB,
-    before: Annotated[int | None, Query(ge=1, description="Messages with a smaller seq")] = None,
-    after: Annotated[int | None, Query(ge=0, description="Messages with a larger seq")] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_SEQ, description="Messages with a smaller seq")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_SEQ, description="Messages with a larger seq")] = None,
     around: Annotated[str | None, Query(max_length=40, description="A message id to centre on")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> dict[str, Any]:

@@ -48,7 +48,7 @@ class MuteIn(Strict):
 
 
 class ReadIn(Strict):
-    seq: int = Field(ge=0, description="The highest message seq the client has shown")
+    seq: int = Field(ge=0, le=2**62, description="The highest message seq the client has shown")
 
 
 class SendIn(Strict):
