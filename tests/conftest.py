@@ -21,8 +21,11 @@ from fastapi import FastAPI
 
 from hobnail.core import clock
 from hobnail.core.config import Settings
+from hobnail.core.security import use_fast_hashing_for_tests
 from hobnail.db.engine import create_engine
 from hobnail.db.migrate import upgrade
+
+use_fast_hashing_for_tests()
 
 PG_URL = os.environ.get("HOBNAIL_TEST_DATABASE_URL", "")
 # The multi-node test needs PostgreSQL even when the suite itself runs on SQLite.

@@ -16,6 +16,8 @@ from hobnail.core.logging import configure_logging
 from hobnail.db.engine import create_engine, create_sessionmaker
 from hobnail.domains.accounts import realtime as accounts_realtime
 from hobnail.domains.accounts import routes as accounts_routes
+from hobnail.domains.ding import escalation as ding_escalation
+from hobnail.domains.ding import routes as ding_routes
 from hobnail.domains.messaging import realtime as messaging_realtime
 from hobnail.domains.messaging import routes as messaging_routes
 from hobnail.domains.messaging import subscribers as messaging_subscribers
@@ -44,6 +46,7 @@ def register_domains(settings: Settings) -> None:
     topics.register(accounts_realtime.topics_for)
     topics.register(messaging_realtime.topics_for)
     messaging_subscribers.register()
+    ding_escalation.register_jobs(settings)
     registry.register(
         "events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1)
     )
@@ -109,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(observability.router)
     app.include_router(accounts_routes.router)
     app.include_router(messaging_routes.router)
+    app.include_router(ding_routes.router)
     app.include_router(events_routes.router)
     app.include_router(events_routes.ws_router)
     web_routes.mount(app)

@@ -39,6 +39,22 @@ class Settings:
     csv_max_rows: int = 5000
     avatar_max_bytes: int = 2 * 1024 * 1024
     job_poll_seconds: float = 1.0
+    # DING delivery channels (docs/configuration.md). E-mail over SMTP:
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_security: str = "starttls"  # starttls | tls | none
+    # SMS and voice: "twilio" or "webhook" (empty: the channel is unavailable).
+    sms_provider: str = ""
+    voice_provider: str = ""
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""
+    twilio_base_url: str = "https://api.twilio.com"
+    webhook_provider_url: str = ""
+    webhook_provider_secret: str = ""
 
     @property
     def resolved_database_url(self) -> str:

@@ -75,3 +75,13 @@ def check_name(value: str, field: str = "name", max_length: int = 100) -> str:
             f"Names are at most {max_length} characters.", code="name_too_long", details={"field": field}
         )
     return name
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def check_hhmm(value: str, field: str) -> str:
+    """A 24-hour clock time such as "07:30"."""
+    if not _HHMM.match(value):
+        raise ValidationFailed("Use a 24-hour time such as 22:00.", code="invalid_time", details={"field": field})
+    return value

@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
 from hobnail.db.session import Session
 
 JobHandler = Callable[[Session, dict[str, Any]], Awaitable[None]]
+# Handlers that talk to the outside world (SMTP, SMS gateways) get the sessionmaker and
+# open short units of work around their network calls, so no transaction (and on SQLite
+# no write lock) is held while a provider answers.
+ExternalJobHandler = Callable[[async_sessionmaker[Session], dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -19,6 +25,7 @@ class Periodic:
 
 
 _handlers: dict[str, JobHandler] = {}
+_external: dict[str, ExternalJobHandler] = {}
 _periodic: dict[str, Periodic] = {}
 
 
@@ -29,8 +36,18 @@ def register(kind: str, handler: JobHandler, *, every: timedelta | None = None) 
         _periodic[kind] = Periodic(kind, every)
 
 
+def register_external(kind: str, handler: ExternalJobHandler) -> None:
+    """Register a handler that manages its own units of work (see ExternalJobHandler).
+    Precondition: it is idempotent, since a crash after its own commit repeats it."""
+    _external[kind] = handler
+
+
 def handler_for(kind: str) -> JobHandler | None:
     return _handlers.get(kind)
+
+
+def external_handler_for(kind: str) -> ExternalJobHandler | None:
+    return _external.get(kind)
 
 
 def periodic_jobs() -> list[Periodic]:

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import traceback
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -108,6 +109,17 @@ class JobRunner:
             job = await session.get(Job, job_id)
             if job is None or job.status != "running":
                 return
+            external = registry.external_handler_for(job.kind)
+            if external is not None:
+                kind, payload = job.kind, dict(job.payload)
+                await session.rollback()
+        if external is not None:
+            await self._run_external(job_id, kind, payload, external)
+            return
+        async with self._sessionmaker() as session:
+            job = await session.get(Job, job_id)
+            if job is None or job.status != "running":
+                return
             handler = registry.handler_for(job.kind)
             try:
                 if handler is None:
@@ -129,6 +141,21 @@ class JobRunner:
                 log.warning("job failed", extra={"job_id": job_id, "kind": job.kind})
                 await session.rollback()
         await self._record_failure(job_id, error)
+
+    async def _run_external(
+        self, job_id: str, kind: str, payload: dict[str, Any], handler: registry.ExternalJobHandler
+    ) -> None:
+        try:
+            await handler(self._sessionmaker, payload)
+        except Exception:
+            log.warning("job failed", extra={"job_id": job_id, "kind": kind})
+            await self._record_failure(job_id, traceback.format_exc(limit=5))
+            return
+        async with self._sessionmaker() as session:
+            job = await session.get(Job, job_id)
+            if job is not None:
+                job.status, job.finished_at, job.dedupe_key = "done", clock.now(), None
+                await session.commit()
 
     async def _record_failure(self, job_id: str, error: str) -> None:
         async with self._sessionmaker() as session:

@@ -12,6 +12,7 @@ from hobnail.models.accounts import (
     User,
     WebSession,
 )
+from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
 from hobnail.models.idempotency import IdempotentResponse
 from hobnail.models.jobs import Job
@@ -23,6 +24,10 @@ __all__ = [
     "ConversationMember",
     "Department",
     "DepartmentMember",
+    "Ding",
+    "DingAttempt",
+    "DingRecipient",
+    "DingReply",
     "EventRecord",
     "EventStreamState",
     "EventTopic",

@@ -28,6 +28,9 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(sa.String(10))
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     avatar_key: Mapped[str | None] = mapped_column(sa.String(100))
+    # "22:00" to "07:30" in the person's time zone: SMS and voice DING steps wait till the end.
+    quiet_hours_start: Mapped[str | None] = mapped_column(sa.String(5))
+    quiet_hours_end: Mapped[str | None] = mapped_column(sa.String(5))
     kind: Mapped[str] = mapped_column(sa.String(16), default="person")  # person | bot
     created_at: Mapped[datetime] = created_at_column()
 

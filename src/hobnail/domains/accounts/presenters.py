@@ -21,6 +21,8 @@ def user_view(user: User) -> dict[str, Any]:
         "language": user.language,
         "timezone": user.timezone,
         "avatar_url": avatar_url(user),
+        "quiet_hours_start": user.quiet_hours_start,
+        "quiet_hours_end": user.quiet_hours_end,
     }
 
 

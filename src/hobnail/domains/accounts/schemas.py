@@ -44,6 +44,8 @@ class UserOut(BaseModel):
     language: str | None
     timezone: str | None
     avatar_url: str | None
+    quiet_hours_start: str | None = None
+    quiet_hours_end: str | None = None
 
 
 class OrgOut(BaseModel):
@@ -85,6 +87,8 @@ class ProfileUpdateIn(Strict):
     name: str | None = Field(default=None, max_length=200)
     language: str | None = None
     timezone: str | None = None
+    quiet_hours_start: str | None = Field(default=None, max_length=5, description='"22:00"; "" clears')
+    quiet_hours_end: str | None = Field(default=None, max_length=5, description='"07:30"; "" clears')
 
 
 class PasswordChangeIn(Strict):

@@ -11,6 +11,7 @@ from pypinyin import Style, lazy_pinyin
 from hobnail.core.errors import Conflict, PayloadTooLarge, ValidationFailed
 from hobnail.core.security import hash_password, verify_password
 from hobnail.core.validation import (
+    check_hhmm,
     check_language,
     check_name,
     check_timezone,
@@ -191,7 +192,14 @@ async def _announce_profile(session: Session, user: User) -> None:
 
 
 async def update_profile(
-    session: Session, user: User, *, name: str | None, language: str | None, timezone: str | None
+    session: Session,
+    user: User,
+    *,
+    name: str | None,
+    language: str | None,
+    timezone: str | None,
+    quiet_hours_start: str | None = None,
+    quiet_hours_end: str | None = None,
 ) -> User:
     if name is not None:
         set_user_name(user, name)
@@ -200,6 +208,9 @@ async def update_profile(
         user.language = check_language(language) if language else None
     if timezone is not None:
         user.timezone = check_timezone(timezone) if timezone else None
+    for field, value in (("quiet_hours_start", quiet_hours_start), ("quiet_hours_end", quiet_hours_end)):
+        if value is not None:
+            setattr(user, field, check_hhmm(value, field) if value else None)
     await session.flush()
     await _announce_profile(session, user)
     return user
@@ -264,3 +275,34 @@ async def users_by_id(session: Session, user_ids: list[str]) -> dict[str, User]:
 
 async def active_department_members(session: Session, org_id: str, department_id: str) -> list[str]:
     return await repository.active_department_member_ids(session, org_id, department_id)
+
+
+async def department_member_ids(session: Session, org_id: str, department_ids: list[str]) -> list[str]:
+    """Active members of these departments and all their sub-departments.
+
+    Raises ValidationFailed (department_not_found) for ids not of this organisation.
+    """
+    all_departments = await repository.departments(session, org_id)
+    known = {d.id for d in all_departments}
+    missing = [d for d in department_ids if d not in known]
+    if missing:
+        raise ValidationFailed("Unknown department.", code="department_not_found", details={"department_ids": missing})
+    children: dict[str | None, list[str]] = {}
+    for department in all_departments:
+        children.setdefault(department.parent_id, []).append(department.id)
+    wanted, stack = set(department_ids), list(department_ids)
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in wanted:
+                wanted.add(child)
+                stack.append(child)
+    found: list[str] = []
+    for department_id in sorted(wanted):
+        found += await repository.active_department_member_ids(session, org_id, department_id)
+    return list(dict.fromkeys(found))
+
+
+async def colleague_ids(session: Session, org_id: str, user_id: str) -> set[str]:
+    """Everyone in the person's departments (and their sub-departments)."""
+    own = (await repository.department_ids_by_user(session, org_id, [user_id])).get(user_id, [])
+    return set(await department_member_ids(session, org_id, own)) if own else set()

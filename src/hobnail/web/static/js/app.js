@@ -16,6 +16,29 @@ let shell = null; // {root, main, nav}
 let pageCleanup = [];
 let renderSeq = 0;
 let firstRender = true;
+let pageUpdate = null; // {page, fn}: same-page navigations call fn instead of re-rendering
+const sessionHooks = new Set();
+const shellHooks = new Set();
+
+/** fn(session|null) after every session change (sign-in, sign-out, organisation switch). */
+export function onSessionChange(fn) {
+  sessionHooks.add(fn);
+}
+
+/** fn(nav) whenever the shell is (re)built, e.g. to add badges to the navigation. */
+export function onShellBuilt(fn) {
+  shellHooks.add(fn);
+}
+
+function runHooks(hooks, arg) {
+  for (const fn of hooks) {
+    try {
+      fn(arg);
+    } catch (e) {
+      console.error(e);
+    }
+  }
+}
 
 // ---------- session ----------
 
@@ -35,6 +58,7 @@ async function applySession(session) {
   } else {
     events.disconnect({ forget: true });
   }
+  runHooks(sessionHooks, session);
 }
 
 export async function loadSession() {
@@ -117,6 +141,7 @@ export async function refreshPendingCount() {
 // ---------- rendering ----------
 
 function runCleanup() {
+  pageUpdate = null;
   for (const fn of pageCleanup) {
     try {
       fn();
@@ -149,15 +174,21 @@ function messagePage(main, title, text) {
 
 export function rerender({ rebuildShell = false } = {}) {
   if (rebuildShell) shell = null;
-  return renderRoute();
+  return renderRoute({ force: true });
 }
 
-async function renderRoute() {
-  const seq = ++renderSeq;
-  runCleanup();
+async function renderRoute({ force = false } = {}) {
   const path = location.pathname;
   const found = match(path);
   const query = new URLSearchParams(location.search);
+  // A page that registered ctx.onUpdate handles moves within itself (e.g. /messages/A → /messages/B).
+  if (!force && found && shell && state.session && pageUpdate && pageUpdate.page === found.route.page) {
+    markActive(shell.nav, path);
+    pageUpdate.fn({ params: found.params, query });
+    return;
+  }
+  const seq = ++renderSeq;
+  runCleanup();
 
   if (setupNeeded && path !== "/setup") return navigate("/setup", { replace: true });
   if (!setupNeeded && path === "/setup") return navigate(state.session ? "/" : "/login", { replace: true });
@@ -179,6 +210,7 @@ async function renderRoute() {
       shell = buildShell({ switchOrg, signOut, changeLanguage });
       clear(appRoot(), shell.root);
       updateBadge(shell.nav);
+      runHooks(shellHooks, shell.nav);
     }
     markActive(shell.nav, path);
     main = shell.main;
@@ -204,6 +236,7 @@ async function renderRoute() {
       refresh: () => rerender(),
       on: (type, fn) => pageCleanup.push(events.on(type, fn)),
       isCurrent: () => seq === renderSeq,
+      onUpdate: (fn) => (pageUpdate = { page: found.route.page, fn }),
     };
     try {
       const cleanup = await found.route.page.render(ctx);

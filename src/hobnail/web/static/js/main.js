@@ -45,6 +45,36 @@
 //              password-form, current-password, new-password, password-save,
 //              token-form, token-name, token-create, token-list, token-row [data-token-id],
 //              token-revoke, tokens-empty, token-dialog, token-value, token-value-copy, token-done
+// Messages:    nav-messages > messages-badge, messages-page, messages-search, new-chat, new-group,
+//              notify-enable, conversation-list, conversations-empty, conversation-item
+//              [data-conversation-id] (aria-current when open), conversation-name, conversation-tag,
+//              conversation-preview, conversation-unread, conversation-mention, conversation-muted,
+//              search-status, search-results, search-result [data-message-id, data-conversation-id],
+//              search-more, chat-placeholder, chat-not-found
+// Chat:        chat [data-conversation-id], chat-back, chat-title, chat-subtitle, chat-muted,
+//              chat-settings, chat-announcement, chat-pins, chat-pin, message-log (role=log),
+//              day-separator, unread-divider, chat-empty, loading-older, jump-unread, jump-latest,
+//              message [data-message-id, data-seq, data-own, data-highlighted], system-line,
+//              message-recalled, message-sender, message-body, message-quote, message-forwarded,
+//              message-edited, message-pinned, message-receipt, message-pending, message-retry,
+//              message-actions, mention, mention-me, typing-indicator
+// Composer:    composer, composer-input, send-button, emoji-button, emoji-picker, emoji-option,
+//              mention-button, mention-picker, mention-option [data-user-id; "*" = @all],
+//              reply-preview, reply-cancel, composer-disabled
+// Msg menu:    message-menu, action-reply|forward|copy|edit|recall|pin|unpin|receipts,
+//              edit-dialog, edit-form, edit-input, edit-save, forward-dialog, forward-search,
+//              forward-list, forward-option [data-conversation-id], forward-submit,
+//              receipts-dialog, receipts-read, receipts-unread (+ -count), receipt-person
+// New chat:    new-chat-dialog, new-chat-search, new-chat-results, new-chat-person [data-member-id],
+//              new-group-dialog, new-group-form, new-group-name, new-group-search,
+//              new-group-selected, new-group-results, new-group-person (checkbox), new-group-submit
+// Settings:    group-settings (dialog), settings-form, settings-name, settings-announcement,
+//              settings-who-can-add, settings-who-can-at-all, settings-only-admins, settings-save,
+//              settings-mute, settings-members, settings-member [data-user-id], settings-managed,
+//              settings-add-members, member-make-admin, member-unmake-admin, member-transfer,
+//              member-remove, settings-leave, settings-dissolve, add-members-dialog,
+//              add-members-search, add-members-person, add-members-submit
+// Person card: person-message (link to the 1:1 chat)
 // ────────────────────────────────────────────────────────────────────────────────────────
 
 import { start } from "./app.js";
@@ -54,6 +84,8 @@ import * as join from "./pages/join.js";
 import * as home from "./pages/home.js";
 import * as contacts from "./pages/contacts.js";
 import * as settings from "./pages/settings.js";
+import * as messages from "./pages/messages/index.js";
+import { install as installMessaging } from "./pages/messages/store.js";
 import * as adminOrg from "./pages/admin/org.js";
 import * as adminMembers from "./pages/admin/members.js";
 import * as adminDepartments from "./pages/admin/departments.js";
@@ -66,6 +98,8 @@ const ROUTES = [
   { path: "/login", page: login, title: "login.title", public: true, bare: true },
   { path: "/join/:code", page: join, title: "join.title", public: true, bare: true },
   { path: "/", page: home, title: "nav.home" },
+  { path: "/messages", page: messages, title: "nav.messages", needsOrg: true },
+  { path: "/messages/:id", page: messages, title: "nav.messages", needsOrg: true },
   { path: "/contacts", page: contacts, title: "nav.contacts", needsOrg: true },
   { path: "/admin", page: adminOrg, title: "admin.tabOrg", admin: true },
   { path: "/admin/members", page: adminMembers, title: "admin.tabMembers", admin: true },
@@ -75,6 +109,7 @@ const ROUTES = [
   { path: "/settings", page: settings, title: "nav.settings" },
 ];
 
+installMessaging();
 start(ROUTES).catch((error) => {
   console.error(error);
   const app = document.getElementById("app");

@@ -3,7 +3,7 @@
 
 export const NAV_ITEMS = [
   { id: "home", path: "/", label: "nav.home", icon: "home", ready: true },
-  { id: "messages", path: "/messages", label: "nav.messages", icon: "messages", ready: false },
+  { id: "messages", path: "/messages", label: "nav.messages", icon: "messages", ready: true, needsOrg: true },
   { id: "ding", path: "/ding", label: "nav.ding", icon: "ding", ready: false },
   { id: "attendance", path: "/attendance", label: "nav.attendance", icon: "attendance", ready: false },
   { id: "reports", path: "/reports", label: "nav.reports", icon: "reports", ready: false },

@@ -3,6 +3,7 @@
 import { t } from "./i18n.js";
 import { h, dialog, avatar, roleLabel, formatDateTime } from "./ui.js";
 import { pathName } from "./depts.js";
+import { user } from "./state.js";
 
 function row(label, value, testid) {
   if (!value) return null;
@@ -32,6 +33,18 @@ export function openPersonCard(member, byId) {
             h("span", { class: `tag role-${member.role}`, "data-testid": "person-role" }, roleLabel(member.role)),
             member.status === "deactivated" ? h("span", { class: "tag tag-muted" }, t("members.deactivated")) : null,
           ),
+          member.status !== "deactivated" && member.id !== user()?.id
+            ? h(
+                "a",
+                {
+                  href: `/messages?with=${encodeURIComponent(member.id)}`,
+                  class: "btn btn-primary btn-small",
+                  "data-testid": "person-message",
+                  onclick: (e) => e.currentTarget.closest("dialog")?.close(),
+                },
+                t("messages.sendMessage"),
+              )
+            : null,
         ),
       ),
       h(
