@@ -13,6 +13,7 @@ import typer
 
 from hobnail import __version__
 from hobnail.core.config import get_settings
+from hobnail.core.logging import configure_logging
 
 app = typer.Typer(help="Hobnail: a self-hosted workplace platform.", no_args_is_help=True, add_completion=False)
 
@@ -62,6 +63,7 @@ def serve(
     if migrate_first:
         migrate()
     typer.echo(f"Hobnail {__version__} on http://{bind_host}:{bind_port}/")
+    configure_logging(settings.log_level, settings.log_json)
     uvicorn.run(
         "hobnail.api.app:create_app",
         factory=True,
@@ -73,6 +75,7 @@ def serve(
         ws="websockets-sansio",
         ws_per_message_deflate=False,
         log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's records go through our (JSON when not a terminal) handler
         access_log=False,
         proxy_headers=True,
     )
