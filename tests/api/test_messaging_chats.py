@@ -148,3 +148,18 @@ async def test_department_and_all_staff_groups_follow_the_directory(
     await settle(app)
     owner_chats = check(await client.get("/api/v1/conversations"))["items"]
     assert {c["kind"] for c in owner_chats} == {"all_staff"}
+
+
+async def test_members_filter_for_the_mention_picker(client: httpx.AsyncClient, make_client) -> None:  # type: ignore[no-untyped-def]
+    await setup_org(client)
+    people = [
+        await add_member(client, name=n, email=f"{i}@example.com") for i, n in enumerate(["张三丰", "李四", "Alice"])
+    ]
+    group = await group_with(client, "G", [p["id"] for p in people])
+    url = f"/api/v1/conversations/{group['id']}/members"
+    assert [m["name"] for m in check(await client.get(url, params={"q": "zsf"}))] == ["张三丰"]
+    assert [m["name"] for m in check(await client.get(url, params={"q": "ali"}))] == ["Alice"]
+    everyone = check(await client.get(url))
+    assert everyone[0]["role"] == "owner" and len(everyone) == 4
+    assert len(check(await client.get(url, params={"limit": 2}))) == 2
+    assert group["created_at"]

@@ -93,6 +93,7 @@ async def conversation_views(
                 "member_count": sizes.get(conversation.id, 0),
                 "last_seq": conversation.last_seq,
                 "last_message_at": conversation.last_message_at,
+                "created_at": conversation.created_at,
                 "peer": person_ref(peer) if conversation.kind == "direct" and peer else None,
                 "my_role": member.role,
                 "muted": member.muted,
@@ -120,11 +121,15 @@ async def get_conversation(session: Session, actor: Actor, conversation_id: str)
     return (await conversation_views(session, actor, [pair]))[0]
 
 
-async def list_members(session: Session, actor: Actor, conversation_id: str) -> list[dict[str, Any]]:
+async def list_members(
+    session: Session, actor: Actor, conversation_id: str, *, query: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Members (owner and admins first), optionally those whose name or pinyin contains ``query``."""
     await access_conversation(session, actor, conversation_id)
+    rows = await repository.members_with_users(session, conversation_id, query=query, limit=limit)
     return [
         {**person_ref(user), "user_id": user.id, "role": member.role, "joined_at": member.joined_at}
-        for member, user in await repository.members_with_users(session, conversation_id)
+        for member, user in rows
     ]
 
 

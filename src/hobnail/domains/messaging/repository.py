@@ -47,14 +47,28 @@ async def member_ids(session: Session, conversation_id: str) -> list[str]:
     )
 
 
-async def members_with_users(session: Session, conversation_id: str) -> list[tuple[ConversationMember, User]]:
-    rows = await session.execute(
+async def members_with_users(
+    session: Session, conversation_id: str, *, query: str | None = None, limit: int | None = None
+) -> list[tuple[ConversationMember, User]]:
+    stmt = (
         sa.select(ConversationMember, User)
         .join(User, User.id == ConversationMember.user_id)
         .where(ConversationMember.conversation_id == conversation_id)
-        .order_by(ConversationMember.joined_at, User.name_pinyin)
+        .order_by(sa.case((ConversationMember.role == "member", 1), else_=0), User.name_pinyin, User.id)
     )
-    return [(m, u) for m, u in rows.all()]
+    if query:
+        text = f"%{_escape_like(query.strip().lower())}%"
+        compact = f"{_escape_like(query.strip().lower().replace(' ', ''))}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(User.name).like(text, escape="\\"),
+                User.name_pinyin.like(text, escape="\\"),
+                User.name_initials.like(compact, escape="\\"),
+            )
+        )
+    if limit:
+        stmt = stmt.limit(limit)
+    return [(m, u) for m, u in (await session.execute(stmt)).all()]
 
 
 async def add_members(

@@ -67,8 +67,15 @@ async def delete_conversation(conversation_id: str, actor: CurrentActor, session
 
 
 @router.get("/conversations/{conversation_id}/members", response_model=list[schemas.MemberOut])
-async def get_members(conversation_id: str, actor: CurrentActor, session: DB) -> list[dict[str, Any]]:
-    return await conversations.list_members(session, actor, conversation_id)
+async def get_members(
+    conversation_id: str,
+    actor: CurrentActor,
+    session: DB,
+    q: Annotated[str | None, Query(max_length=100, description="Name, pinyin or initials")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+) -> list[dict[str, Any]]:
+    """Members, owner and admins first; ``q`` filters (the @mention picker)."""
+    return await conversations.list_members(session, actor, conversation_id, query=q, limit=limit)
 
 
 @router.post("/conversations/{conversation_id}/members", response_model=schemas.ConversationOut)

@@ -136,6 +136,7 @@ class ConversationOut(BaseModel):
     member_count: int
     last_seq: int
     last_message_at: datetime | None
+    created_at: datetime
     dissolved: bool
     peer: PersonRef | None = Field(description="The other person, in a 1:1 chat")
     my_role: Literal["owner", "admin", "member"]

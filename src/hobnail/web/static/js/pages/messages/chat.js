@@ -19,6 +19,7 @@ import {
 } from "./store.js";
 import { renderMessage, daySeparator } from "./render.js";
 import { conversationAvatar } from "./list.js";
+import { glyph } from "./glyphs.js";
 import { createComposer } from "./composer.js";
 import { showActionsMenu, closeMenu, recallMessage, setPinned, copyMessage, editMessage, forwardMessage, showReceipts } from "./actions.js";
 import { openSettings } from "./settings.js";
@@ -127,7 +128,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     if (c.kind === "department") bits.push(h("span", { class: "tag tag-dept" }, t("messages.kindDepartment")));
     if (c.kind === "all_staff") bits.push(h("span", { class: "tag tag-all" }, t("messages.kindAllStaff")));
     if (c.kind !== "direct") bits.push(h("span", {}, t("messages.memberCount", { count: c.member_count })));
-    if (c.muted) bits.push(h("span", { class: "muted", "data-testid": "chat-muted" }, "🔕 ", t("messages.muted")));
+    if (c.muted) bits.push(h("span", { class: "chat-muted", "data-testid": "chat-muted" }, glyph("mute", 12), t("messages.muted")));
     clear(subtitle, bits);
     clear(headAvatar, conversationAvatar(c));
   }
@@ -163,7 +164,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
         h(
           "div",
           { class: "chat-pins", "data-testid": "chat-pins" },
-          h("span", { "aria-hidden": "true" }, "📌 "),
+          glyph("pin"),
           h(
             "button",
             { type: "button", class: "link-btn chat-pin", "data-testid": "chat-pin", onclick: () => jumpTo(first.id) },

@@ -5,6 +5,7 @@ import { t } from "../../i18n.js";
 import { h, clear, avatar, initials } from "../../ui.js";
 import { store, sortedConversations, conversationTitle } from "./store.js";
 import { previewText, listTime } from "./text.js";
+import { glyph } from "./glyphs.js";
 
 /** Avatar of a chat: the peer's in 1:1 chats, else the start of the group's name. */
 export function conversationAvatar(conv, size = "md") {
@@ -91,7 +92,7 @@ export function conversationItem(conv, { active, onOpen }) {
             conv.mention_count ? h("span", { class: "conv-at-text" }, t("messages.mentionedYouShort"), " ") : null,
             preview,
           ),
-          conv.muted ? h("span", { class: "conv-muted", "data-testid": "conversation-muted", title: t("messages.muted") }, h("span", { "aria-hidden": "true" }, "🔕"), h("span", { class: "sr-only" }, t("messages.muted"))) : null,
+          conv.muted ? h("span", { class: "conv-muted", "data-testid": "conversation-muted", title: t("messages.muted") }, glyph("mute"), h("span", { class: "sr-only" }, t("messages.muted"))) : null,
           badges(conv),
         ),
       ),

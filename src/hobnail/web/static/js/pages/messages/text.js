@@ -65,6 +65,7 @@ export function plain(body) {
   return String(body || "")
     .replace(/```[^\n`]*\n?/g, "")
     .replace(/\*\*|`/g, "")
+    .replace(/\*(\S[^*\n]*?)\*/g, "$1")
     .replace(/\s+/g, " ")
     .trim();
 }
