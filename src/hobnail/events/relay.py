@@ -9,7 +9,6 @@ wakes its relay after its own commits and polls once a second for the rest.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hobnail.core import clock
 from hobnail.core.ids import new_id
+from hobnail.core.loops import WakeableLoop
 from hobnail.events.pubsub.base import PubSub
 from hobnail.events.subscribers import job_kinds_for
 from hobnail.events.wire import encode_batch, event_to_wire
@@ -32,40 +32,19 @@ _ADVISORY_KEY = 0x4E0B_4A11  # any constant shared by all nodes
 BATCH = 500
 
 
-class Relay:
+class Relay(WakeableLoop):
+    name = "event-relay"
+
     def __init__(self, engine: AsyncEngine, pubsub: PubSub, poll_seconds: float = 1.0) -> None:
+        super().__init__(poll_seconds)
         self._engine = engine
         self._pubsub = pubsub
-        self._poll_seconds = poll_seconds
         self._local_lock = asyncio.Lock()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._is_postgres = engine.dialect.name == "postgresql"
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="event-relay")
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
-            self._wake.clear()
-            try:
-                while await self.relay_once() == BATCH:
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("relay pass failed; will retry")
+    async def work_pass(self) -> None:
+        while await self.relay_once() == BATCH:
+            pass
 
     async def relay_once(self) -> int:
         """Number and publish one batch of committed, unnumbered events. Returns how many."""

@@ -8,8 +8,6 @@ node died mid-run is taken again after the lease. On PostgreSQL claims use
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import traceback
 from datetime import timedelta
@@ -19,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from hobnail.core import clock
+from hobnail.core.loops import WakeableLoop
 from hobnail.db.session import Session
 from hobnail.jobs import registry
 from hobnail.jobs.queue import enqueue
@@ -34,38 +33,17 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(attempts, 20)), MAX_BACKOFF)
 
 
-class JobRunner:
+class JobRunner(WakeableLoop):
+    name = "job-runner"
+
     def __init__(self, sessionmaker: async_sessionmaker[Session], poll_seconds: float = 1.0) -> None:
+        super().__init__(poll_seconds)
         self._sessionmaker = sessionmaker
-        self._poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="job-runner")
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.schedule_periodic()
-                while await self.run_due() > 0:
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("job runner pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
-            self._wake.clear()
+    async def work_pass(self) -> None:
+        await self.schedule_periodic()
+        while await self.run_due() > 0:
+            pass
 
     async def schedule_periodic(self) -> None:
         """Make sure each periodic kind has one pending job (its key dedupes across nodes)."""

@@ -392,24 +392,10 @@ async def dissolve_conversation(session: Session, conversation: Conversation, ac
 
 async def set_muted(session: Session, actor: Actor, conversation_id: str, muted: bool) -> dict[str, Any]:
     """Mute: no notifications; still counted as unread (not in the total badge)."""
-    conversation, member = await access_conversation(session, actor, conversation_id)
+    _, member = await access_conversation(session, actor, conversation_id)
     member.muted = muted
     await session.flush()
-    unread, mentions = (await repository.unread_counts(session, actor.user_id, [conversation.id])).get(
-        conversation.id, (0, 0)
-    )
-    await record(
-        session,
-        events.ReadStateChanged(
-            org_id=actor.org_id,
-            audience=(topics.user(actor.user_id),),
-            conversation_id=conversation.id,
-            read_seq=member.read_seq,
-            unread_count=unread,
-            mention_count=mentions,
-            muted=muted,
-        ),
-    )
+    await timeline.announce_read_state(session, actor.org_id, member)
     return await get_conversation(session, actor, conversation_id)
 
 

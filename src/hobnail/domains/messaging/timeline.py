@@ -48,6 +48,25 @@ async def post_system(session: Session, conversation: Conversation, payload: dic
     return message
 
 
+async def announce_read_state(session: Session, org_id: str, member: ConversationMember) -> None:
+    """Tell every device of the member their pointer, unread and @mention counts, mute."""
+    unread, mentions = (await repository.unread_counts(session, member.user_id, [member.conversation_id])).get(
+        member.conversation_id, (0, 0)
+    )
+    await record(
+        session,
+        events.ReadStateChanged(
+            org_id=org_id,
+            audience=(topics.user(member.user_id),),
+            conversation_id=member.conversation_id,
+            read_seq=member.read_seq,
+            unread_count=unread,
+            mention_count=mentions,
+            muted=member.muted,
+        ),
+    )
+
+
 async def advance_read(
     session: Session, org: Organization, conversation: Conversation, member: ConversationMember, seq: int
 ) -> bool:
@@ -63,21 +82,7 @@ async def advance_read(
     previous = member.read_seq
     member.read_seq = target
     await session.flush()
-    unread, mentions = (await repository.unread_counts(session, member.user_id, [conversation.id])).get(
-        conversation.id, (0, 0)
-    )
-    await record(
-        session,
-        events.ReadStateChanged(
-            org_id=org.id,
-            audience=(topics.user(member.user_id),),
-            conversation_id=conversation.id,
-            read_seq=target,
-            unread_count=unread,
-            mention_count=mentions,
-            muted=member.muted,
-        ),
-    )
+    await announce_read_state(session, org.id, member)
     if messaging_settings(org).read_receipts:
         senders = await repository.senders_between(session, conversation.id, previous, target, member.user_id)
         if senders:
