@@ -79,6 +79,8 @@ def apply_chat_events(state: dict[str, Any], events: list[dict[str, Any]], me: s
             if message["kind"] == "text" and message["sender_id"] != me:
                 conversation["unread_count"] += 1
                 conversation["mention_count"] += int(_mentions_me(message, me))
+            if message["sender_id"] == me:  # sending reads the chat up to here
+                conversation["read_seq"] = max(conversation["read_seq"], message["seq"])
         elif kind in ("message.edited", "message.recalled", "message.pinned", "message.unpinned"):
             replace(data["message"])
         elif kind == "conversation.read_state":

@@ -33,10 +33,13 @@ def bearer_token(authorization: str | None) -> str | None:
     return None
 
 
-async def resolve_principal(session: Session, *, authorization: str | None, cookie: str | None) -> Principal | None:
+async def resolve_principal(
+    session: Session, *, authorization: str | None, cookie: str | None, touch: bool = True
+) -> Principal | None:
+    """``touch``: note the token's use (a write; reads skip it so they take no write lock)."""
     token = bearer_token(authorization)
     if token:
-        principal = await auth.principal_from_token(session, token)
+        principal = await auth.principal_from_token(session, token, touch=touch)
         if principal is None:
             raise NotAuthenticated("The API token is not valid or was revoked.", code="invalid_token")
         return principal
@@ -50,6 +53,7 @@ async def optional_principal(request: Request, session: Annotated[Session, Depen
         session,
         authorization=request.headers.get("authorization"),
         cookie=request.cookies.get(auth.SESSION_COOKIE),
+        touch=request.method not in SAFE_METHODS,
     )
     if principal is not None and principal.web_session is not None and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -74,6 +75,18 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_CODES.get(error.status_code, "http_error")
         message = error.detail if isinstance(error.detail, str) else code
         return error_response(error.status_code, code, message, headers=getattr(error, "headers", None))
+
+    @app.exception_handler(sa.exc.OperationalError)
+    async def _database(_request: Request, error: sa.exc.OperationalError) -> FastJSONResponse:
+        # SQLite under a burst of writes: nothing was written (the unit of work rolled back),
+        # so the client may simply try again (with its Idempotency-Key or client_msg_id).
+        if "locked" in str(error.orig) or "busy" in str(error.orig):
+            log.warning("database busy", extra={"error": str(error.orig)})
+            return error_response(
+                503, "database_busy", "The server is busy; try again in a moment.", headers={"Retry-After": "1"}
+            )
+        log.exception("database error")
+        return error_response(500, "internal_error", "Something went wrong on the server; it has been logged.")
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, error: Exception) -> FastJSONResponse:

@@ -12,6 +12,7 @@ from hobnail.api.deps import DB, CurrentActor, resolve_principal
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
 from hobnail.core.errors import BadRequest, HobnailError
+from hobnail.db.session import begin_read
 from hobnail.domains.accounts import auth
 from hobnail.realtime import replay
 from hobnail.realtime import topics as realtime_topics
@@ -90,7 +91,8 @@ async def events_socket(websocket: WebSocket, cursor: str | None = None, token: 
             await websocket.close(code=4403, reason="cross_origin")
             return
         async with app.state.sessionmaker() as session:
-            principal = await resolve_principal(session, authorization=authorization, cookie=cookie)
+            await begin_read(session)
+            principal = await resolve_principal(session, authorization=authorization, cookie=cookie, touch=False)
             if principal is None:
                 await websocket.close(code=4401, reason="not_authenticated")
                 return

@@ -11,7 +11,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from hobnail.core.errors import HobnailError
-from hobnail.db.session import Session
+from hobnail.db.session import Session, begin_read
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -25,8 +25,8 @@ class UnitOfWorkRoute(APIRoute):
             # Reads on SQLite need no write lock; writes take it at BEGIN.
             immediate = request.method not in SAFE_METHODS
             async with sessionmaker() as session:
-                conn = await session.connection(execution_options={"sqlite_immediate": immediate})
-                del conn
+                if not immediate:
+                    await begin_read(session)
                 request.state.db = session
                 try:
                     response = await handler(request)

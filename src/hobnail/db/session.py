@@ -42,3 +42,9 @@ class Session(AsyncSession):
     async def rollback(self) -> None:
         self._after_commit = []
         await super().rollback()
+
+
+async def begin_read(session: AsyncSession) -> None:
+    """Start the session's transaction as a reader: on SQLite it takes no write lock
+    (write transactions take it at BEGIN). Precondition: the session has not begun."""
+    await session.connection(execution_options={"sqlite_immediate": False})

@@ -22,7 +22,7 @@ import orjson
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from hobnail.db.session import Session
+from hobnail.db.session import Session, begin_read
 from hobnail.events.wire import decode_batch
 from hobnail.realtime import replay
 
@@ -139,6 +139,7 @@ class Gateway:
 
     async def _refresh(self, connection: Connection) -> None:
         async with self._sessionmaker() as session:
+            await begin_read(session)
             topics = await self._resolve_topics(session, connection.user_id, connection.org_id)
         if topics is None:
             connection.close_soon()
@@ -151,6 +152,7 @@ class Gateway:
         """Run one accepted connection until it closes. Precondition: the caller authenticated it."""
         connection = Connection(websocket=websocket, user_id=user_id, org_id=org_id)
         async with self._sessionmaker() as session:
+            await begin_read(session)
             topics = await self._resolve_topics(session, user_id, org_id)
         if topics is None:
             await websocket.close(code=CLOSE_NOT_ALLOWED)
@@ -170,6 +172,7 @@ class Gateway:
 
     async def _catch_up(self, connection: Connection, cursor: int | None) -> None:
         async with self._sessionmaker() as session:
+            await begin_read(session)
             head = await replay.head_cursor(session)
             control: dict[str, Any] = {"type": "stream.ready"}
             if cursor is None or cursor > head:

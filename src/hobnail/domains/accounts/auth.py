@@ -12,11 +12,11 @@ from hobnail.core.config import Settings
 from hobnail.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
 from hobnail.core.security import (
     MIN_PASSWORD_LENGTH,
-    hash_password,
+    hash_password_async,
     needs_rehash,
     new_token,
     token_digest,
-    verify_password,
+    verify_password_async,
 )
 from hobnail.core.validation import check_name, normalize_email, normalize_phone
 from hobnail.db.session import Session
@@ -117,13 +117,13 @@ async def login(
     key = _throttle_key(identifier)
     throttle = await _check_throttle(session, settings, key)
     user = await find_user_by_identifier(session, identifier)
-    if user is None or not verify_password(user.password_hash, password):
+    if user is None or not await verify_password_async(user.password_hash if user else None, password):
         await _record_failure(session, settings, key, throttle)
         raise InvalidCredentials()
     if throttle is not None:
         await session.delete(throttle)
     if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password_async(password)
     memberships = await repository.orgs_of_user(session, user.id, active_only=True)
     if not memberships and await repository.count_memberships(session, user.id) > 0:
         raise AccountDeactivated()
@@ -174,7 +174,7 @@ async def principal_from_cookie(session: Session, secret: str) -> Principal | No
     return Principal(user=user, org_id=web_session.org_id, web_session=web_session)
 
 
-async def principal_from_token(session: Session, token: str) -> Principal | None:
+async def principal_from_token(session: Session, token: str, *, touch: bool = True) -> Principal | None:
     api_token = await session.scalar(
         sa.select(ApiToken).where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
     )
@@ -184,7 +184,7 @@ async def principal_from_token(session: Session, token: str) -> Principal | None
     if user is None:
         return None
     now = clock.now()
-    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1):
+    if touch and (api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1)):
         api_token.last_used_at = now  # coarse, so reads do not write on every call
     return Principal(user=user, org_id=api_token.org_id, api_token=api_token)
 

@@ -9,7 +9,7 @@ from typing import Any
 from hobnail.core import clock
 from hobnail.core.errors import Conflict, Forbidden, ValidationFailed
 from hobnail.core.pagination import decode_cursor, encode_cursor
-from hobnail.core.security import hash_password, hash_random_password
+from hobnail.core.security import hash_password_async, hash_random_password
 from hobnail.core.validation import check_name, normalize_email, normalize_phone
 from hobnail.db.session import Session
 from hobnail.domains.accounts import events, repository
@@ -306,7 +306,7 @@ async def add_member(
                 password=None,
                 password_hash=hash_random_password(initial_password)
                 if fast_initial_password
-                else hash_password(initial_password),
+                else await hash_password_async(initial_password),
             )
     membership = Membership(
         org_id=actor.org_id,

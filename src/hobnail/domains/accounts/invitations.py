@@ -11,7 +11,7 @@ from hobnail.core import clock
 from hobnail.core.clock import isoformat
 from hobnail.core.errors import Conflict, NotFound
 from hobnail.core.ids import short_code
-from hobnail.core.security import hash_password
+from hobnail.core.security import hash_password_async
 from hobnail.core.validation import check_name, normalize_email, normalize_phone
 from hobnail.db.session import Session
 from hobnail.domains.accounts import events, repository
@@ -145,7 +145,7 @@ async def apply_to_join(
         name=clean_name,
         phone=clean_phone,
         email=clean_email,
-        password_hash=hash_password(password) if password else None,
+        password_hash=await hash_password_async(password) if password else None,
     )
     session.add(request)
     await session.flush()

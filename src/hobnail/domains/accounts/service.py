@@ -9,7 +9,7 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin
 
 from hobnail.core.errors import Conflict, PayloadTooLarge, ValidationFailed
-from hobnail.core.security import hash_password, verify_password
+from hobnail.core.security import hash_password_async, verify_password_async
 from hobnail.core.validation import (
     check_hhmm,
     check_language,
@@ -78,9 +78,9 @@ async def new_user(
     password_hash: str | None = None,
 ) -> User:
     """Create an account. Precondition: e-mail and phone are normalised and free."""
-    user = User(
-        email=email, phone=phone, password_hash=password_hash or (hash_password(password) if password else None)
-    )
+    if password_hash is None and password:
+        password_hash = await hash_password_async(password)
+    user = User(email=email, phone=phone, password_hash=password_hash)
     set_user_name(user, name)
     session.add(user)
     await session.flush()
@@ -217,11 +217,11 @@ async def update_profile(
 
 
 async def change_password(session: Session, user: User, *, current_password: str, new_password: str) -> None:
-    if not verify_password(user.password_hash, current_password):
+    if not await verify_password_async(user.password_hash, current_password):
         raise ValidationFailed(
             "The current password is wrong.", code="wrong_password", details={"field": "current_password"}
         )
-    user.password_hash = hash_password(check_password_strength(new_password, "new_password"))
+    user.password_hash = await hash_password_async(check_password_strength(new_password, "new_password"))
 
 
 _IMAGE_SIGNATURES = {

@@ -155,7 +155,7 @@ async def _post(
     reply_to_id: str | None,
     client_msg_id: str | None,
     forwarded_from: dict[str, Any] | None = None,
-) -> Message:
+) -> tuple[Message, dict[str, Any]]:
     if conversation.dissolved_at is not None:
         raise ConversationDissolved()
     if conversation.only_admins_speak and not is_group_admin(actor, conversation, member):
@@ -163,9 +163,10 @@ async def _post(
     text = _check_body(actor, body)
     if mention_all and conversation.who_can_at_all == "admins" and not is_group_admin(actor, conversation, member):
         raise MentionAllForbidden()
+    replied = None
     if reply_to_id is not None:
-        replied = await repository.messages_by_id(session, [reply_to_id])
-        if reply_to_id not in replied or replied[reply_to_id].conversation_id != conversation.id:
+        replied = (await repository.messages_by_id(session, [reply_to_id])).get(reply_to_id)
+        if replied is None or replied.conversation_id != conversation.id:
             raise MessageNotFound("The message you reply to is not in this chat.", details={"field": "reply_to_id"})
     message = Message(
         org_id=actor.org_id,
@@ -183,14 +184,19 @@ async def _post(
     )
     await timeline.append(session, conversation, message)
     await _store_mentions(session, message)
-    view = await message_out(session, actor, conversation, message)
+    # A new message's receipt needs no query: everyone else was in the chat before it, and
+    # nobody has read it yet.
+    receipt = None
+    if messaging_settings(actor.org).read_receipts:
+        receipt = (await repository.member_count(session, conversation.id) - 1, 0)
+    view = message_view(message, reply_to=replied, receipt=receipt)
     await record(
         session,
         events.MessageSent(org_id=actor.org_id, audience=(topics.chat(conversation.id),), message=view),
     )
     # Sending means you have seen the chat up to here.
-    await timeline.advance_read(session, actor.org, conversation, member, message.seq)
-    return message
+    await timeline.advance_read(session, actor.org, conversation, member, message.seq, quiet_if_nothing_skipped=True)
+    return message, view
 
 
 async def send_message(
@@ -214,11 +220,11 @@ async def send_message(
         if existing is not None:
             raise Conflict("That client_msg_id was used for another chat.", code="client_msg_id_reused")
     await _check_rate(session, actor)
-    message = await _post(
+    _, view = await _post(
         session, actor, conversation, member, body=body, mentions=mentions or [], mention_all=mention_all,
         reply_to_id=reply_to_id, client_msg_id=client_msg_id,
     )  # fmt: skip
-    return await message_out(session, actor, conversation, message), True
+    return view, True
 
 
 async def forward_message(
@@ -242,11 +248,11 @@ async def forward_message(
     for target_id in dict.fromkeys(conversation_ids):
         conversation, member = await access_conversation(session, actor, target_id)
         await _check_rate(session, actor)
-        message = await _post(
+        _, view = await _post(
             session, actor, conversation, member, body=original.body, mentions=[], mention_all=False,
             reply_to_id=None, client_msg_id=None, forwarded_from=origin,
         )  # fmt: skip
-        forwarded.append(await message_out(session, actor, conversation, message))
+        forwarded.append(view)
     return forwarded
 
 

@@ -68,7 +68,13 @@ async def announce_read_state(session: Session, org_id: str, member: Conversatio
 
 
 async def advance_read(
-    session: Session, org: Organization, conversation: Conversation, member: ConversationMember, seq: int
+    session: Session,
+    org: Organization,
+    conversation: Conversation,
+    member: ConversationMember,
+    seq: int,
+    *,
+    quiet_if_nothing_skipped: bool = False,
 ) -> bool:
     """Move a member's read pointer forward to ``seq`` (never back, never past the end).
 
@@ -80,6 +86,11 @@ async def advance_read(
     if target <= member.read_seq:
         return False
     previous = member.read_seq
+    if quiet_if_nothing_skipped and previous == target - 1:
+        # The sender had read everything before their own new message: the message.sent
+        # event already tells their devices; no counts changed, nobody else's receipts.
+        member.read_seq = target
+        return True
     member.read_seq = target
     await session.flush()
     await announce_read_state(session, org.id, member)

@@ -75,6 +75,33 @@
 //              member-remove, settings-leave, settings-dissolve, add-members-dialog,
 //              add-members-search, add-members-person, add-members-submit
 // Person card: person-message (link to the 1:1 chat)
+// DING nav:    nav-ding > ding-badge (unconfirmed received DINGs)
+// DING alert:  ding-alert (role=alertdialog, data-ding-id), ding-alert-title, ding-alert-body,
+//              ding-alert-count (n waiting), ding-alert-note (recalled), ding-alert-reply,
+//              ding-alert-reply-send, ding-alert-later, ding-alert-confirm (收到), ding-alert-close
+// DING page:   ding-tabs, ding-tab-received > ding-tab-count, ding-tab-sent, ding-new,
+//              ding-notify-enable, ding-received-list, ding-sent-list, ding-empty,
+//              ding-item [data-ding-id, data-confirmed], ding-item-body, ding-item-confirm,
+//              ding-state, ding-status, ding-progress ("x / y confirmed")
+// DING detail: ding-detail [data-ding-id], ding-back, ding-detail-body, ding-recalled,
+//              ding-not-found, ding-detail-progress, ding-policy, ding-remind-channel,
+//              ding-remind, ding-remind-wait (countdown), ding-recall, ding-recipients,
+//              ding-recipient [data-user-id, data-confirmed], ding-delivered, ding-attempt
+//              [data-status], ding-attempt-error, ding-confirmed, ding-replies, ding-reply,
+//              ding-replies-empty, ding-reply-input, ding-reply-send, ding-detail-confirm,
+//              ding-detail-confirmed
+// DING new:    ding-composer, ding-selected > ding-chip, ding-recipient-count, ding-chat-members,
+//              ding-chat-all, ding-chat-member [data-member-id], ding-people-search,
+//              ding-people-results, ding-person [data-member-id], ding-departments-toggle,
+//              ding-departments, ding-department [data-department-id], ding-text,
+//              ding-channels, ding-channel-in_app|sms|voice|email, ding-channel-reason,
+//              ding-escalation, ding-escalation-default|none|custom, ding-steps, ding-step,
+//              ding-step-minutes, ding-step-add, ding-critical, ding-when-now|later,
+//              ding-schedule-at, ding-send
+// Msg menu:    action-ding (DING this message)
+// Settings:    quiet-form, quiet-start, quiet-end, quiet-save, quiet-clear
+// Admin DING:  admin-tab-ding, ding-settings-form, ding-scope, ding-per-hour, ding-cap-<channel>,
+//              ding-quota-sms|voice, ding-allow-critical, ding-settings-save, ding-usage
 // ────────────────────────────────────────────────────────────────────────────────────────
 
 import { start } from "./app.js";
@@ -86,11 +113,16 @@ import * as contacts from "./pages/contacts.js";
 import * as settings from "./pages/settings.js";
 import * as messages from "./pages/messages/index.js";
 import { install as installMessaging } from "./pages/messages/store.js";
+import { install as installDingAlert } from "./ding-alert.js";
+import * as dingList from "./pages/ding/list.js";
+import * as dingComposer from "./pages/ding/composer.js";
+import * as dingDetail from "./pages/ding/detail.js";
 import * as adminOrg from "./pages/admin/org.js";
 import * as adminMembers from "./pages/admin/members.js";
 import * as adminDepartments from "./pages/admin/departments.js";
 import * as adminInvitations from "./pages/admin/invitations.js";
 import * as adminImport from "./pages/admin/import.js";
+import * as adminDing from "./pages/admin/ding.js";
 
 // public: no sign-in needed; bare: rendered without the app shell; admin: owners/admins only.
 const ROUTES = [
@@ -100,16 +132,22 @@ const ROUTES = [
   { path: "/", page: home, title: "nav.home" },
   { path: "/messages", page: messages, title: "nav.messages", needsOrg: true },
   { path: "/messages/:id", page: messages, title: "nav.messages", needsOrg: true },
+  { path: "/ding", page: dingList, title: "nav.ding", needsOrg: true },
+  { path: "/ding/sent", page: dingList, title: "ding.sent", needsOrg: true },
+  { path: "/ding/new", page: dingComposer, title: "ding.new", needsOrg: true },
+  { path: "/ding/:id", page: dingDetail, title: "ding.detailTitle", needsOrg: true },
   { path: "/contacts", page: contacts, title: "nav.contacts", needsOrg: true },
   { path: "/admin", page: adminOrg, title: "admin.tabOrg", admin: true },
   { path: "/admin/members", page: adminMembers, title: "admin.tabMembers", admin: true },
   { path: "/admin/departments", page: adminDepartments, title: "admin.tabDepartments", admin: true },
   { path: "/admin/invitations", page: adminInvitations, title: "admin.tabInvitations", admin: true },
   { path: "/admin/import", page: adminImport, title: "admin.tabImport", admin: true },
+  { path: "/admin/ding", page: adminDing, title: "admin.tabDing", admin: true },
   { path: "/settings", page: settings, title: "nav.settings" },
 ];
 
 installMessaging();
+installDingAlert();
 start(ROUTES).catch((error) => {
   console.error(error);
   const app = document.getElementById("app");

@@ -1,4 +1,4 @@
-// /settings: profile (name, language, timezone), avatar, password, personal API tokens.
+// /settings: profile (name, language, timezone), avatar, DING quiet hours, password, personal API tokens.
 
 import { api, upload } from "../api.js";
 import { t, errorText, LANGUAGES, normalizeLang, setLang } from "../i18n.js";
@@ -123,6 +123,56 @@ export async function render(ctx) {
     });
   });
 
+  // ----- quiet hours (DING: SMS and voice calls wait until they end) -----
+  const quiet = h(
+    "form",
+    { class: "stack narrow", novalidate: true, "data-testid": "quiet-form" },
+    h(
+      "div",
+      { class: "quiet-row" },
+      field({ label: t("settings.quietStart"), name: "quiet_hours_start", type: "time", value: me.quiet_hours_start || "", testid: "quiet-start" }),
+      field({ label: t("settings.quietEnd"), name: "quiet_hours_end", type: "time", value: me.quiet_hours_end || "", testid: "quiet-end" }),
+    ),
+    formError(),
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn",
+          "data-testid": "quiet-clear",
+          onclick: () => {
+            quiet.elements.quiet_hours_start.value = "";
+            quiet.elements.quiet_hours_end.value = "";
+            quiet.requestSubmit();
+          },
+        },
+        t("settings.quietClear"),
+      ),
+      h("button", { type: "submit", class: "btn btn-primary", "data-testid": "quiet-save" }, t("common.save")),
+    ),
+  );
+  quiet.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const v = formValues(quiet);
+    if (!v.quiet_hours_start !== !v.quiet_hours_end) {
+      const name = v.quiet_hours_start ? "quiet_hours_end" : "quiet_hours_start";
+      return showError(quiet, { code: "quiet_hours_incomplete", field: name, details: { field: name } });
+    }
+    busy(quiet, async () => {
+      try {
+        const updated = await api.patch("/me", { quiet_hours_start: v.quiet_hours_start, quiet_hours_end: v.quiet_hours_end });
+        setSessionUser(updated);
+        clearErrors(quiet);
+        toast(v.quiet_hours_start ? t("settings.quietSaved", { start: v.quiet_hours_start, end: v.quiet_hours_end }) : t("settings.quietCleared"), { type: "success" });
+      } catch (error) {
+        showError(quiet, error);
+      }
+    });
+  });
+
   // ----- tokens -----
   const tokenList = h("div", { "data-testid": "token-list" });
   const tokenForm = h(
@@ -211,6 +261,7 @@ export async function render(ctx) {
   ctx.main.append(
     h("section", { class: "card", "aria-labelledby": "s-profile" }, h("h2", { id: "s-profile" }, t("settings.profile")), profile),
     h("section", { class: "card", "aria-labelledby": "s-avatar" }, h("h2", { id: "s-avatar" }, t("settings.avatar")), avatarForm),
+    h("section", { class: "card", "aria-labelledby": "s-quiet" }, h("h2", { id: "s-quiet" }, t("settings.quietHours")), h("p", { class: "muted" }, t("settings.quietHelp")), quiet),
     h("section", { class: "card", "aria-labelledby": "s-password" }, h("h2", { id: "s-password" }, t("settings.password")), password),
     h("section", { class: "card", "aria-labelledby": "s-tokens" }, h("h2", { id: "s-tokens" }, t("settings.tokens")), h("p", { class: "muted" }, t("settings.tokensHelp")), tokenForm, tokenList),
   );

@@ -9,6 +9,7 @@ export const ADMIN_TABS = [
   { id: "departments", path: "/admin/departments", label: "admin.tabDepartments" },
   { id: "invitations", path: "/admin/invitations", label: "admin.tabInvitations" },
   { id: "import", path: "/admin/import", label: "admin.tabImport" },
+  { id: "ding", path: "/admin/ding", label: "admin.tabDing" },
 ];
 
 /** Appends the admin header + tabs to ctx.main and returns the content container. */

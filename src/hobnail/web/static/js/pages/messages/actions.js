@@ -1,4 +1,4 @@
-// Message actions: the pop-up menu (reply, forward, copy, edit, recall, pin, receipts) and the
+// Message actions: the pop-up menu (reply, forward, copy, edit, recall, pin, receipts, DING) and the
 // forward, edit and receipts dialogs.
 
 import { api } from "../../api.js";
@@ -7,6 +7,7 @@ import { h, clear, dialog, confirmDialog, toast, copyText, avatar, formError, sh
 import { store, meId, subscribe, conversationTitle, sortedConversations } from "./store.js";
 import { plain } from "./text.js";
 import { conversationAvatar } from "./list.js";
+import { dingMessage } from "../ding/composer.js";
 
 const RECALL_MS = 24 * 60 * 60 * 1000;
 let openMenu = null;
@@ -35,6 +36,7 @@ export function allowedActions(message, conv) {
     pin: active && canPin && !message.pinned,
     unpin: active && canPin && message.pinned,
     receipts: own && !!message.receipt,
+    ding: active && message.kind !== "system" && !message.recalled,
   };
 }
 
@@ -53,6 +55,7 @@ export function showActionsMenu(message, conv, anchor, handlers) {
     ["pin", t("messages.pin")],
     ["unpin", t("messages.unpin")],
     ["receipts", t("messages.receipts")],
+    ["ding", t("ding.dingThisMessage")],
   ].filter(([key]) => allowed[key]);
   const menu = h(
     "div",
@@ -67,7 +70,9 @@ export function showActionsMenu(message, conv, anchor, handlers) {
           "data-testid": `action-${key}`,
           onclick: () => {
             close();
-            handlers[key](message);
+            // DING is handled here (the chat passes no handler for it).
+            if (key === "ding") dingMessage(message, conv);
+            else handlers[key](message);
           },
         },
         label,

@@ -237,6 +237,9 @@ function onMessage(type, event) {
       next.unread_count = (conv.unread_count || 0) + 1;
       if (mentionsMe(message)) next.mention_count = (conv.mention_count || 0) + 1;
     }
+    // Sending means having read the chat up to one's own message (the server moves the
+    // pointer; a conversation.read_state follows only if other messages were unread).
+    if (message.sender_id === meId()) next.read_seq = Math.max(conv.read_seq, message.seq);
     store.convs.set(conv.id, next);
     if (fromOther) notifyBrowser(next, message);
   } else if (conv.last_message && conv.last_message.id === message.id) {
