@@ -144,6 +144,8 @@ async def test_websocket_live_delivery_and_resume_without_gaps_or_duplicates(
             assert int(live["cursor"]) > int(replayed[-1]["cursor"])
             await ws.send('{"type":"ping"}')
             assert (await _next(ws))["type"] == "pong"
+    # Live events went out as one pre-built frame written straight to the socket.
+    assert app.state.gateway.frames_written_directly > 0
 
 
 async def test_websocket_rejects_bad_credentials_and_cursors(app: FastAPI, client: httpx.AsyncClient) -> None:

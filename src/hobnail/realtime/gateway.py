@@ -25,6 +25,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from hobnail.db.session import Session, begin_read
 from hobnail.events.wire import decode_batch
 from hobnail.realtime import replay
+from hobnail.realtime.frames import DirectWriter, text_frame
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +48,31 @@ class Connection:
     buffering: bool = True
     buffer: list[tuple[int, str]] = field(default_factory=list)
     last_seq: int = 0
+    writer: DirectWriter | None = None
+    sending: bool = False  # the send loop holds a frame it has not written yet
 
-    def deliver(self, seq: int | None, frame: str) -> None:
-        if seq is None:  # ephemeral (typing): no cursor, never replayed, dropped while catching up
-            if not self.buffering and not self.queue.full():
-                self.queue.put_nowait(frame)
-            return
-        if self.buffering:
-            self.buffer.append((seq, frame))
-            return
-        if seq <= self.last_seq:
-            return
-        self.last_seq = seq
+    def deliver(self, seq: int | None, frame: str, wire: bytes | None = None) -> bool:
+        """Queue or write one event. Returns whether it was written straight to the socket."""
+        if seq is not None:
+            if self.buffering:
+                self.buffer.append((seq, frame))
+                return False
+            if seq <= self.last_seq:
+                return False
+            self.last_seq = seq
+        elif self.buffering:
+            return False  # ephemeral (typing): never replayed, dropped while catching up
+        if wire is not None and self.writer is not None and not self.sending and self.queue.empty():
+            if self.writer.write(wire):
+                return True
+            self.close_soon()
+            return False
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             # Too slow to keep up: close; the client resumes from its cursor.
             self.close_soon()
+        return False
 
     def close_soon(self) -> None:
         """Ask the sender to close the socket after what is queued (or at once if full)."""
@@ -81,6 +90,7 @@ class Gateway:
         self._by_topic: dict[str, set[Connection]] = defaultdict(set)
         self._by_user: dict[str, set[Connection]] = defaultdict(set)
         self.frames_sent = 0
+        self.frames_written_directly = 0
 
     @property
     def connection_count(self) -> int:
@@ -116,9 +126,17 @@ class Gateway:
             for topic in item["topics"]:
                 recipients.update(self._by_topic.get(topic, ()))
             org_id = item.get("org_id")
+            if not recipients:
+                continue
+            wire = text_frame(item["frame"].encode())  # built once for every recipient
+            direct = 0
             for connection in recipients:
-                if org_id is None or connection.org_id == org_id:
-                    connection.deliver(item["seq"], item["frame"])
+                if (org_id is None or connection.org_id == org_id) and connection.deliver(
+                    item["seq"], item["frame"], wire
+                ):
+                    direct += 1
+            self.frames_written_directly += direct
+            self.frames_sent += direct
             grant, revoke = item.get("grant"), item.get("revoke")
             if grant or revoke:
                 # Joined or left one chat: adjust the topic in place (no database work).
@@ -150,7 +168,9 @@ class Gateway:
 
     async def serve(self, websocket: WebSocket, *, user_id: str, org_id: str, cursor: int | None) -> None:
         """Run one accepted connection until it closes. Precondition: the caller authenticated it."""
-        connection = Connection(websocket=websocket, user_id=user_id, org_id=org_id)
+        connection = Connection(
+            websocket=websocket, user_id=user_id, org_id=org_id, writer=DirectWriter.for_websocket(websocket)
+        )
         async with self._sessionmaker() as session:
             await begin_read(session)
             topics = await self._resolve_topics(session, user_id, org_id)
@@ -208,7 +228,11 @@ class Gateway:
                 with contextlib.suppress(Exception):
                     await connection.websocket.close(code=CLOSE_TOO_SLOW)
                 return
-            await connection.websocket.send_text(frame)
+            connection.sending = True
+            try:
+                await connection.websocket.send_text(frame)
+            finally:
+                connection.sending = False
             self.frames_sent += 1
 
     async def _receive_loop(self, connection: Connection) -> None:
