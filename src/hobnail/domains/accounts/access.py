@@ -23,6 +23,9 @@ class Principal:
     org_id: str | None
     web_session: WebSession | None = None
     api_token: ApiToken | None = None
+    # Loaded with the credential (one query per request instead of three), if it has an org.
+    org: Organization | None = None
+    membership: Membership | None = None
 
 
 @dataclass

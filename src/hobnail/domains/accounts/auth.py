@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -164,45 +165,55 @@ async def logout(session: Session, web_session: WebSession) -> None:
     await session.delete(web_session)
 
 
+def _with_person_and_org(credential: type[WebSession] | type[ApiToken]) -> Any:
+    """The credential, its user, and (outer-joined) the organisation and membership it points at."""
+    return (
+        sa.select(credential, User, Organization, Membership)
+        .join(User, User.id == credential.user_id)
+        .outerjoin(Organization, Organization.id == credential.org_id)
+        .outerjoin(Membership, sa.and_(Membership.org_id == credential.org_id, Membership.user_id == User.id))
+    )
+
+
 async def principal_from_cookie(session: Session, secret: str) -> Principal | None:
-    web_session = await session.get(WebSession, token_digest(secret))
-    if web_session is None or web_session.expires_at <= clock.now():
+    row = (await session.execute(_with_person_and_org(WebSession).where(WebSession.id == token_digest(secret)))).first()
+    if row is None or row[0].expires_at <= clock.now():
         return None
-    user = await session.get(User, web_session.user_id)
-    if user is None:
-        return None
-    return Principal(user=user, org_id=web_session.org_id, web_session=web_session)
+    web_session, user, org, membership = row
+    return Principal(user=user, org_id=web_session.org_id, web_session=web_session, org=org, membership=membership)
 
 
 async def principal_from_token(session: Session, token: str, *, touch: bool = True) -> Principal | None:
-    api_token = await session.scalar(
-        sa.select(ApiToken).where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
-    )
-    if api_token is None:
+    row = (
+        await session.execute(
+            _with_person_and_org(ApiToken).where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
+        )
+    ).first()
+    if row is None:
         return None
-    user = await session.get(User, api_token.user_id)
-    if user is None:
-        return None
+    api_token, user, org, membership = row
     now = clock.now()
     if touch and (api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1)):
         api_token.last_used_at = now  # coarse, so reads do not write on every call
-    return Principal(user=user, org_id=api_token.org_id, api_token=api_token)
+    return Principal(user=user, org_id=api_token.org_id, api_token=api_token, org=org, membership=membership)
 
 
 async def actor_for(session: Session, principal: Principal) -> Actor:
     """The principal acting in its current organisation. Raises if it has none or was deactivated."""
     if principal.org_id is None:
         raise NotAMember("Join or create an organisation first.", code="no_organization")
-    row = (
-        await session.execute(
-            sa.select(Organization, Membership)
-            .join(Membership, Membership.org_id == Organization.id)
-            .where(Organization.id == principal.org_id, Membership.user_id == principal.user.id)
-        )
-    ).first()
-    if row is None:
-        raise NotAMember()
-    org, membership = row
+    org, membership = principal.org, principal.membership
+    if org is None or membership is None or org.id != principal.org_id:
+        row = (
+            await session.execute(
+                sa.select(Organization, Membership)
+                .join(Membership, Membership.org_id == Organization.id)
+                .where(Organization.id == principal.org_id, Membership.user_id == principal.user.id)
+            )
+        ).first()
+        if row is None:
+            raise NotAMember()
+        org, membership = row
     if membership.status != "active":
         raise AccountDeactivated()
     return Actor(
@@ -223,6 +234,7 @@ async def switch_org(session: Session, principal: Principal, org_id: str) -> Non
         raise NotAMember(details={"org_id": org_id})
     principal.web_session.org_id = org_id
     principal.org_id = org_id
+    principal.org = principal.membership = None  # loaded again for the new organisation
 
 
 # --- personal API tokens ----------------------------------------------------------------
