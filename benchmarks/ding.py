@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "alert_ms_max": round(latencies[-1], 1) if latencies else None,
         "send_ms_p50": round(fanout.percentile(send_ms, 0.5) or 0, 1),
         "server_cpu_s": round(cpu, 2),
-        "server_rss_mb": round(monitor.peak_rss() / 2**20, 1),
+        "server_rss_mb": round(monitor.peak_rss / 2**20, 1),
         "database": "postgresql" if args.postgres else "sqlite",
         "cores": mp.cpu_count(),
     }
