@@ -91,7 +91,7 @@ async def load_demo(settings: Settings, *, force: bool = False) -> None:
             for name, local, phone, department, title, role in PEOPLE[1:]:
                 created = await directory.add_member(
                     session, actor, name=name, email=f"{local}@{DOMAIN}", phone=phone,
-                    title=title, role=role, department_ids=[ids[department]],
+                    title=title, role=role, department_ids=[ids[department]], fast_initial_password=True,
                 )  # fmt: skip
                 logins.append((name, f"{local}@{DOMAIN}", phone, created.initial_password or "", role))
             await session.commit()
