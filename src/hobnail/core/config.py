@@ -46,13 +46,21 @@ class Settings:
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_security: str = "starttls"  # starttls | tls | none
-    # SMS and voice: "twilio" or "webhook" (empty: the channel is unavailable).
+    # SMS and voice: "twilio", "aliyun" or "webhook" (empty: the channel is unavailable).
     sms_provider: str = ""
     voice_provider: str = ""
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
     twilio_from: str = ""
     twilio_base_url: str = "https://api.twilio.com"
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = ""
+    aliyun_sms_sign_name: str = ""
+    aliyun_sms_template_code: str = ""
+    aliyun_voice_show_number: str = ""
+    aliyun_voice_tts_code: str = ""
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com"
+    aliyun_voice_endpoint: str = "https://dyvmsapi.aliyuncs.com"
     webhook_provider_url: str = ""
     webhook_provider_secret: str = ""
 

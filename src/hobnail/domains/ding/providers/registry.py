@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hobnail.core.config import Settings
+from hobnail.domains.ding.providers.aliyun import AliyunProvider
 from hobnail.domains.ding.providers.base import EmailProvider, SmsProvider, VoiceProvider
 from hobnail.domains.ding.providers.smtp import SmtpProvider
 from hobnail.domains.ding.providers.twilio import TwilioProvider
@@ -20,6 +21,21 @@ def _twilio(settings: Settings) -> TwilioProvider | None:
     )
 
 
+def _aliyun(settings: Settings) -> AliyunProvider | None:
+    if not (settings.aliyun_access_key_id and settings.aliyun_access_key_secret):
+        return None
+    return AliyunProvider(
+        access_key_id=settings.aliyun_access_key_id,
+        access_key_secret=settings.aliyun_access_key_secret,
+        sms_sign_name=settings.aliyun_sms_sign_name,
+        sms_template_code=settings.aliyun_sms_template_code,
+        voice_show_number=settings.aliyun_voice_show_number,
+        voice_tts_code=settings.aliyun_voice_tts_code,
+        sms_endpoint=settings.aliyun_sms_endpoint,
+        voice_endpoint=settings.aliyun_voice_endpoint,
+    )
+
+
 def _webhook(settings: Settings) -> WebhookProvider | None:
     if not (settings.webhook_provider_url and settings.webhook_provider_secret):
         return None
@@ -27,11 +43,15 @@ def _webhook(settings: Settings) -> WebhookProvider | None:
 
 
 def sms_provider(settings: Settings) -> SmsProvider | None:
-    return {"twilio": _twilio, "webhook": _webhook}.get(settings.sms_provider, lambda _s: None)(settings)
+    return {"twilio": _twilio, "aliyun": _aliyun, "webhook": _webhook}.get(settings.sms_provider, lambda _s: None)(
+        settings
+    )
 
 
 def voice_provider(settings: Settings) -> VoiceProvider | None:
-    return {"twilio": _twilio, "webhook": _webhook}.get(settings.voice_provider, lambda _s: None)(settings)
+    return {"twilio": _twilio, "aliyun": _aliyun, "webhook": _webhook}.get(settings.voice_provider, lambda _s: None)(
+        settings
+    )
 
 
 def email_provider(settings: Settings) -> EmailProvider | None:
