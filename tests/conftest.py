@@ -133,3 +133,9 @@ async def make_client(app: FastAPI) -> AsyncIterator[ClientFactory]:
 @pytest.fixture
 async def client(make_client: ClientFactory) -> httpx.AsyncClient:
     return await make_client()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in this
+    thread while its browser is up, and async tests cannot start a loop after that."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
