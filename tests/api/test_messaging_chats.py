@@ -163,3 +163,24 @@ async def test_members_filter_for_the_mention_picker(client: httpx.AsyncClient, 
     assert everyone[0]["role"] == "owner" and len(everyone) == 4
     assert len(check(await client.get(url, params={"limit": 2}))) == 2
     assert group["created_at"]
+
+
+async def test_group_avatar(client: httpx.AsyncClient, make_client) -> None:  # type: ignore[no-untyped-def]
+    await setup_org(client)
+    bob, b = await member_client(client, await make_client(), name="Bob", email="bob@example.com")
+    group = await group_with(client, "有头像的群", [b["id"]])
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    url = f"/api/v1/conversations/{group['id']}/avatar"
+    updated = check(await client.put(url, files={"file": ("g.png", png, "image/png")}))
+    assert updated["avatar_url"].startswith("/api/v1/avatars/")
+    assert (await client.get(updated["avatar_url"])).content == png
+    assert check(await bob.get(f"/api/v1/conversations/{group['id']}"))["avatar_url"] == updated["avatar_url"]
+    not_admin = await bob.put(url, files={"file": ("g.png", png, "image/png")})
+    assert check(not_admin, 403)["error"]["code"] == "group_admin_required"
+    not_image = await client.put(url, files={"file": ("g.txt", b"hello", "text/plain")})
+    assert check(not_image, 422)["error"]["code"] == "unsupported_image"
+    direct = check(await client.post("/api/v1/conversations/direct", json={"user_id": b["id"]}))
+    one_to_one = await client.put(
+        f"/api/v1/conversations/{direct['id']}/avatar", files={"file": ("g.png", png, "image/png")}
+    )
+    assert check(one_to_one, 409)["error"]["code"] == "not_a_group"

@@ -241,21 +241,27 @@ def _image_extension(data: bytes) -> str | None:
     return None
 
 
-async def set_avatar(session: Session, user: User, *, data: bytes, avatars_dir: Path, max_bytes: int) -> User:
-    """Store a PNG/JPEG/GIF/WebP avatar. Side effect: writes a file under ``avatars_dir``."""
+async def store_avatar_image(owner_id: str, *, data: bytes, avatars_dir: Path, max_bytes: int) -> str:
+    """Check and store a PNG/JPEG/GIF/WebP image; returns its new, unguessable key (served by
+    ``GET /api/v1/avatars/{key}``). Side effect: writes a file under ``avatars_dir``."""
     if len(data) > max_bytes:
         raise PayloadTooLarge(f"Avatars are at most {max_bytes // 1024} KiB.", code="avatar_too_large")
     ext = _image_extension(data)
     if ext is None:
         raise ValidationFailed("Use a PNG, JPEG, GIF or WebP image.", code="unsupported_image")
-    key = f"{user.id}-{secrets.token_hex(8)}.{ext}"
+    key = f"{owner_id}-{secrets.token_hex(8)}.{ext}"
 
     def write() -> None:
         avatars_dir.mkdir(parents=True, exist_ok=True)
         (avatars_dir / key).write_bytes(data)
 
     await asyncio.to_thread(write)
-    user.avatar_key = key
+    return key
+
+
+async def set_avatar(session: Session, user: User, *, data: bytes, avatars_dir: Path, max_bytes: int) -> User:
+    """A person's own avatar."""
+    user.avatar_key = await store_avatar_image(user.id, data=data, avatars_dir=avatars_dir, max_bytes=max_bytes)
     await session.flush()
     await _announce_profile(session, user)
     return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from hobnail.core import clock
@@ -243,6 +244,21 @@ async def update_group(session: Session, actor: Actor, conversation_id: str, cha
             )
         if "announcement" in changed and conversation.announcement:
             await timeline.post_system(session, conversation, {"action": "announcement", "actor_id": actor.user_id})
+    return await get_conversation(session, actor, conversation_id)
+
+
+async def set_group_avatar(
+    session: Session, actor: Actor, conversation_id: str, *, data: bytes, avatars_dir: Path, max_bytes: int
+) -> dict[str, Any]:
+    """Group owner/admins set the group's picture."""
+    conversation, member = await access_conversation(session, actor, conversation_id)
+    _require_group(conversation)
+    require_group_admin(actor, conversation, member)
+    conversation.avatar_key = await accounts_service.store_avatar_image(
+        conversation.id, data=data, avatars_dir=avatars_dir, max_bytes=max_bytes
+    )
+    await session.flush()
+    await announce_update(session, conversation, ["avatar_url"])
     return await get_conversation(session, actor, conversation_id)
 
 

@@ -55,6 +55,7 @@ def shared_conversation_fields(conversation: Conversation) -> dict[str, Any]:
     """What every member sees alike (sent in conversation.updated)."""
     return {
         "name": conversation.name,
+        "avatar_url": f"/api/v1/avatars/{conversation.avatar_key}" if conversation.avatar_key else None,
         "announcement": conversation.announcement,
         "owner_id": conversation.owner_id,
         "who_can_add": conversation.who_can_add,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Response, UploadFile
 
-from hobnail.api.deps import DB, CurrentActor
+from hobnail.api.deps import DB, AppSettings, CurrentActor
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
 from hobnail.domains.messaging import conversations, messages, schemas
@@ -64,6 +64,18 @@ async def delete_conversation(conversation_id: str, actor: CurrentActor, session
     """Dissolve a group (owner). It stays readable; nobody can send."""
     await conversations.dissolve(session, actor, conversation_id)
     return Response(status_code=204)
+
+
+@router.put("/conversations/{conversation_id}/avatar", response_model=schemas.ConversationOut)
+async def put_avatar(
+    conversation_id: str, file: UploadFile, actor: CurrentActor, session: DB, settings: AppSettings
+) -> dict[str, Any]:
+    """The group's picture (multipart ``file``; PNG, JPEG, GIF or WebP). Group owner/admins."""
+    data = await file.read(settings.avatar_max_bytes + 1)
+    return await conversations.set_group_avatar(
+        session, actor, conversation_id, data=data, avatars_dir=settings.data_dir / "avatars",
+        max_bytes=settings.avatar_max_bytes,
+    )  # fmt: skip
 
 
 @router.get("/conversations/{conversation_id}/members", response_model=list[schemas.MemberOut])

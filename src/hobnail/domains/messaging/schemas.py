@@ -127,6 +127,7 @@ class ConversationOut(BaseModel):
     id: str
     kind: Literal["direct", "group", "department", "all_staff"]
     name: str
+    avatar_url: str | None = Field(description="The group's own picture (1:1 chats: see peer)")
     announcement: str
     owner_id: str | None
     department_id: str | None

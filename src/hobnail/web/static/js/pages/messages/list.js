@@ -11,6 +11,7 @@ import { glyph } from "./glyphs.js";
 export function conversationAvatar(conv, size = "md") {
   const name = conversationTitle(conv);
   if (conv.kind === "direct") return avatar({ id: conv.peer?.id || conv.id, name, avatar_url: conv.peer?.avatar_url }, size);
+  if (conv.avatar_url) return avatar({ id: conv.id, name, avatar_url: conv.avatar_url }, size);
   const node = avatar({ id: conv.id, name }, size);
   const cjk = /^[\u3400-\u9fff]{1,2}/.exec(name.trim());
   node.textContent = cjk ? cjk[0] : initials(name);

@@ -1,10 +1,11 @@
 // Chat settings: for groups name, announcement, who may add / @all, only-admins-speak, members
 // (add, remove, admin, transfer), mute, leave and dissolve; for 1:1 chats only mute.
 
-import { api } from "../../api.js";
+import { api, upload } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
 import { h, clear, dialog, confirmDialog, toast, avatar, field, checkbox, formError, showError, busy, loading } from "../../ui.js";
 import { store, meId, loadMembers, subscribe, updateConversation, conversationTitle } from "./store.js";
+import { conversationAvatar } from "./list.js";
 import { addMembersDialog } from "./people.js";
 
 const MANAGED = new Set(["department", "all_staff"]);
@@ -34,6 +35,24 @@ export function openSettings(convId, { onLeft }) {
       testid: "settings-mute",
       onchange: (e) => act(() => api.put(`/conversations/${convId}/mute`, { muted: e.target.checked }).then(() => ({ ...store.convs.get(convId), muted: e.target.checked }))),
     });
+  }
+
+  /** The group's picture; owners and admins may change it (PUT /conversations/{id}/avatar). */
+  function avatarPicker(conv, admin) {
+    const preview = h("span", { class: "group-avatar-preview" }, conversationAvatar(conv, "xl"));
+    if (!admin) return h("div", { class: "group-avatar" }, preview);
+    const inputId = `group-avatar-${convId}`;
+    const input = h("input", { id: inputId, type: "file", class: "sr-only", accept: "image/png,image/jpeg,image/gif,image/webp", "data-testid": "group-avatar-file" });
+    input.addEventListener("change", () => {
+      const file = input.files[0];
+      if (!file) return;
+      const data = new FormData();
+      data.append("file", file, file.name);
+      act(() => upload("PUT", `/conversations/${convId}/avatar`, data), t("messages.groupAvatarSaved")).then(() => {
+        clear(preview, conversationAvatar(store.convs.get(convId), "xl"));
+      });
+    });
+    return h("div", { class: "group-avatar" }, preview, h("label", { for: inputId, class: "btn btn-small" }, t("messages.groupAvatarChange")), input);
   }
 
   function infoForm(conv, admin) {
@@ -232,6 +251,7 @@ export function openSettings(convId, { onLeft }) {
     clear(
       body,
       conv.dissolved ? h("p", { class: "notice" }, t("messages.dissolvedNote")) : null,
+      conv.kind !== "direct" ? avatarPicker(conv, admin && !conv.dissolved) : null,
       infoForm(conv, admin && !conv.dissolved),
       h("div", { class: "gs-section" }, muteToggle(conv)),
       membersBox,
