@@ -374,6 +374,8 @@ async def mark_read(session: Session, actor: Actor, conversation_id: str, seq: i
     """The client has shown messages up to ``seq``."""
     conversation, member = await access_conversation(session, actor, conversation_id)
     await timeline.advance_read(session, actor.org, conversation, member, seq)
+    if member.read_seq >= conversation.last_seq:
+        return {"read_seq": member.read_seq, "unread_count": 0, "mention_count": 0}
     unread, mentions = (await repository.unread_counts(session, actor.user_id, [conversation.id])).get(
         conversation.id, (0, 0)
     )

@@ -48,11 +48,16 @@ async def post_system(session: Session, conversation: Conversation, payload: dic
     return message
 
 
-async def announce_read_state(session: Session, org_id: str, member: ConversationMember) -> None:
+async def announce_read_state(
+    session: Session, org_id: str, member: ConversationMember, conversation: Conversation | None = None
+) -> None:
     """Tell every device of the member their pointer, unread and @mention counts, mute."""
-    unread, mentions = (await repository.unread_counts(session, member.user_id, [member.conversation_id])).get(
-        member.conversation_id, (0, 0)
-    )
+    if conversation is not None and member.read_seq >= conversation.last_seq:
+        unread, mentions = 0, 0  # read to the end: nothing to count
+    else:
+        unread, mentions = (await repository.unread_counts(session, member.user_id, [member.conversation_id])).get(
+            member.conversation_id, (0, 0)
+        )
     await record(
         session,
         events.ReadStateChanged(
@@ -93,7 +98,7 @@ async def advance_read(
         return True
     member.read_seq = target
     await session.flush()
-    await announce_read_state(session, org.id, member)
+    await announce_read_state(session, org.id, member, conversation)
     if messaging_settings(org).read_receipts:
         senders = await repository.senders_between(session, conversation.id, previous, target, member.user_id)
         if senders:
