@@ -16,7 +16,6 @@ from hobnail.domains.messaging.access import (
     MANAGED_KINDS,
     GroupOwnerRequired,
     access_conversation,
-    is_group_admin,
     require_group_admin,
 )
 from hobnail.domains.messaging.presenters import message_view, person_ref, shared_conversation_fields
@@ -413,7 +412,3 @@ async def set_muted(session: Session, actor: Actor, conversation_id: str, muted:
     await session.flush()
     await timeline.announce_read_state(session, actor.org_id, member)
     return await get_conversation(session, actor, conversation_id)
-
-
-def can_admin(actor: Actor, conversation: Conversation, member: ConversationMember) -> bool:
-    return is_group_admin(actor, conversation, member)

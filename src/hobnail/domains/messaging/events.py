@@ -9,12 +9,6 @@ from hobnail.events.base import DomainEvent
 
 
 @dataclass(frozen=True, kw_only=True)
-class ConversationCreated(DomainEvent):
-    type: ClassVar[str] = "conversation.created"
-    conversation_id: str
-
-
-@dataclass(frozen=True, kw_only=True)
 class ConversationUpdated(DomainEvent):
     type: ClassVar[str] = "conversation.updated"
     conversation_id: str
