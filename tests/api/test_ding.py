@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,16 +12,8 @@ from fastapi import FastAPI
 from hobnail.core import clock
 from hobnail.core.config import Settings
 from hobnail.jobs.runner import JobRunner
-from tests.support.api import add_department, check, events_after, head, member_client, send, setup_org
+from tests.support.api import add_department, check, events_after, head, member_client, send, settle, setup_org
 from tests.support.fake_providers import TWILIO_SID, TWILIO_TOKEN, WEBHOOK_SECRET, FakeGateway
-from tests.support.live import serve_asgi
-
-
-@pytest.fixture
-async def gateway() -> AsyncIterator[tuple[FakeGateway, str]]:
-    fake = FakeGateway()
-    async with serve_asgi(fake.app()) as url:
-        yield fake, url
 
 
 @pytest.fixture
@@ -35,12 +26,6 @@ def settings(settings: Settings, gateway: tuple[FakeGateway, str]) -> Settings:
         voice_provider="twilio", twilio_account_sid=TWILIO_SID, twilio_auth_token=TWILIO_TOKEN,
         twilio_from="+15005550006", twilio_base_url=url,
     )  # fmt: skip
-
-
-async def run_jobs(app: FastAPI) -> None:
-    """Everything due now, including what jobs schedule for now."""
-    while await app.state.relay.relay_once() + await app.state.runner.run_due(limit=100):
-        pass
 
 
 async def _people(client: httpx.AsyncClient, make_client, n: int = 2, **extra: Any):  # type: ignore[no-untyped-def]
@@ -115,15 +100,15 @@ async def test_escalation_only_reaches_the_unconfirmed_and_stops_when_all_confir
         await client.post("/api/v1/dings", json={"body": "Incident", "user_ids": [a["id"], b["id"]], "policy": policy}),
         201,
     )
-    await run_jobs(app)
+    await settle(app)
     assert fake.requests == []  # in-app only so far
     await alice.post(f"/api/v1/dings/{ding['id']}/confirm")
     clock.advance(timedelta(minutes=5, seconds=1))
-    await run_jobs(app)
+    await settle(app)
     assert [(r["type"], r["to"]) for r in fake.requests] == [("sms", "+8613900000001")]
     assert fake.requests[0]["key"] and "Incident" in fake.requests[0]["text"]
     clock.advance(timedelta(minutes=10))
-    await run_jobs(app)
+    await settle(app)
     call = fake.requests[-1]
     assert (call["provider"], call["resource"], call["To"], call["From"]) == (
         "twilio",
@@ -134,7 +119,7 @@ async def test_escalation_only_reaches_the_unconfirmed_and_stops_when_all_confir
     assert "<Say" in call["Twiml"] and "Incident" in call["Twiml"]
     fake.call_status = "no-answer"
     clock.advance(timedelta(minutes=2, seconds=1))
-    await run_jobs(app)
+    await settle(app)
     assert fake.requests[-1]["type"] == "sms"  # the fallback after the unanswered call
     timeline = {r["user"]["name"]: r for r in check(await client.get(f"/api/v1/dings/{ding['id']}"))["recipients"]}
     statuses = [(t["channel"], t["reason"], t["status"]) for t in timeline["P1"]["attempts"]]
@@ -143,7 +128,7 @@ async def test_escalation_only_reaches_the_unconfirmed_and_stops_when_all_confir
     await bob.post(f"/api/v1/dings/{ding['id']}/confirm")
     sent_before = len(fake.requests)
     clock.advance(timedelta(hours=1))
-    await run_jobs(app)
+    await settle(app)
     assert len(fake.requests) == sent_before  # all confirmed: the 30-minute step was cancelled
     assert fake.problems == []
 
@@ -161,7 +146,7 @@ async def test_escalation_survives_a_restart_and_two_nodes_run_a_step_once(
     ids = [info["id"] for _, info in people]
     body = {"body": "Restart", "user_ids": ids, "policy": [{"after_minutes": 5, "channel": "sms"}]}
     check(await client.post("/api/v1/dings", json=body), 201)
-    await run_jobs(app)
+    await settle(app)
     # "Restart": a new application on the same database knows nothing but what is stored.
     from hobnail.api.app import create_app
 
@@ -199,12 +184,12 @@ async def test_quiet_hours_defer_sms_unless_critical(
     )
     critical = check(await client.post("/api/v1/dings", json={"body": "fire", "user_ids": [b["id"]], "channel": "sms",
                                                               "policy": [], "critical": True}), 201)  # fmt: skip
-    await run_jobs(app)
+    await settle(app)
     assert [r["text"].split(": ", 1)[1] for r in fake.requests] == ["fire"]
     waiting = check(await client.get(f"/api/v1/dings/{normal['id']}"))["recipients"][0]["attempts"][0]
     assert waiting["status"] == "deferred" and waiting["due_at"] == "2026-11-27T23:30:00Z"  # 07:30 Shanghai
     clock.advance(timedelta(hours=8, minutes=31))
-    await run_jobs(app)
+    await settle(app)
     assert [r["text"].split(": ", 1)[1] for r in fake.requests] == ["fire", "night"]
     assert critical["critical"]
 
@@ -222,7 +207,7 @@ async def test_remind_recall_and_bad_input(client: httpx.AsyncClient, app: FastA
     clock.advance(timedelta(minutes=5))
     await alice.post(f"/api/v1/dings/{ding['id']}/confirm")
     reminded = check(await client.post(f"/api/v1/dings/{ding['id']}/remind", json={"channel": "sms"}))
-    await run_jobs(app)
+    await settle(app)
     assert [r["to"] for r in fake.requests] == ["+8613900000001"]
     assert reminded["next_remind_at"]
     not_sender = await alice.post(f"/api/v1/dings/{ding['id']}/recall")
@@ -278,7 +263,7 @@ async def test_scheduled_department_ding_and_ding_this_message(
     assert check(await alice.get("/api/v1/dings/received")) == []
     assert check(await alice.get(f"/api/v1/dings/{ding['id']}"), 404)["error"]["code"] == "ding_not_found"
     clock.advance(timedelta(minutes=11))
-    await run_jobs(app)
+    await settle(app)
     assert check(await alice.get("/api/v1/dings/received"))[0]["id"] == ding["id"]
     chat = check(await client.post("/api/v1/conversations/direct", json={"user_id": b["id"]}))
     message = await send(client, chat["id"], "明早九点开会")
@@ -306,11 +291,11 @@ async def test_provider_errors_are_recorded_and_retried(
         ),
         201,
     )
-    await run_jobs(app)
+    await settle(app)
     attempt = check(await client.get(f"/api/v1/dings/{ding['id']}"))["recipients"][0]["attempts"][0]
     assert attempt["status"] == "queued" and "503" in attempt["error"]
     clock.advance(timedelta(minutes=3))
-    await run_jobs(app)
+    await settle(app)
     attempt = check(await client.get(f"/api/v1/dings/{ding['id']}"))["recipients"][0]["attempts"][0]
     assert attempt["status"] == "sent" and attempt["error"] is None
     assert len(fake.requests) == 2 and fake.requests[0]["key"] == fake.requests[1]["key"]  # same idempotency key
@@ -328,7 +313,7 @@ async def test_provider_errors_are_recorded_and_retried(
         ),
         201,
     )
-    await run_jobs(app)
+    await settle(app)
     failed = check(await client.get(f"/api/v1/dings/{call['id']}"))["recipients"][0]["attempts"][0]
     assert failed["status"] == "failed" and "21211" in failed["error"]
     assert check(await bob.get("/api/v1/dings/received"))[0]["id"] == call["id"]  # in-app still arrived

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -13,16 +12,8 @@ from fastapi import FastAPI
 
 from hobnail.core.config import Settings
 from hobnail.domains.ding.providers.aliyun import percent_encode, sign
-from tests.support.api import check, member_client, setup_org
+from tests.support.api import check, member_client, settle, setup_org
 from tests.support.fake_providers import ALIYUN_KEY_ID, ALIYUN_SECRET, FakeGateway, aliyun_signature
-from tests.support.live import serve_asgi
-
-
-@pytest.fixture
-async def gateway() -> AsyncIterator[tuple[FakeGateway, str]]:
-    fake = FakeGateway()
-    async with serve_asgi(fake.app()) as url:
-        yield fake, url
 
 
 @pytest.fixture
@@ -50,8 +41,7 @@ async def test_sms_and_voice_dings_go_out_signed(client: httpx.AsyncClient, app:
     for channel in ("sms", "voice"):
         body = {"body": "机房断电", "user_ids": [bob["id"]], "channel": channel, "policy": []}
         check(await client.post("/api/v1/dings", json=body), 201)
-    while await app.state.relay.relay_once() + await app.state.runner.run_due():
-        pass
+    await settle(app)
     sms, call = fake.requests
     assert (sms["Action"], sms["PhoneNumbers"], sms["SignName"], sms["TemplateCode"]) == (
         "SendSms",
@@ -73,7 +63,6 @@ async def test_alibaba_refusals_are_recorded(client: httpx.AsyncClient, app: Fas
         await client.post("/api/v1/dings", json={"body": "x", "user_ids": [bob["id"]], "channel": "sms", "policy": []}),
         201,
     )
-    while await app.state.relay.relay_once() + await app.state.runner.run_due():
-        pass
+    await settle(app)
     attempt = check(await client.get(f"/api/v1/dings/{ding['id']}"))["recipients"][0]["attempts"][0]
     assert attempt["status"] == "queued" and "BUSINESS_LIMIT_CONTROL" in attempt["error"]  # flow control: retried later

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 
 from hobnail.core.config import Settings
-from tests.support.api import check, member_client, setup_org
+from tests.support.api import check, member_client, settle, setup_org
 from tests.support.live import free_port
 
 
@@ -55,8 +55,7 @@ async def test_a_ding_by_email_arrives_over_smtp(client: httpx.AsyncClient, app:
         ),
         201,
     )
-    while await app.state.relay.relay_once() + await app.state.runner.run_due():
-        pass
+    await settle(app)
     [(recipients, message)] = inbox.messages
     assert recipients == ["bob@example.com"]
     assert message["From"] == "ding@acme.example" and "请确认收到" in message["Subject"]

@@ -82,19 +82,7 @@ async def release(session: Session, ding: Ding) -> None:
     ding.status = "sent"
     ding.sent_at = clock.now()
     await session.flush()
-    recipients = await repository.recipients(session, ding.id)
-    sender = (await accounts_service.users_by_id(session, [ding.sender_id])).get(ding.sender_id)
-    await record(
-        session,
-        events.DingReceived(
-            org_id=ding.org_id,
-            audience=tuple(topics.user(r.user_id) for r in recipients),
-            ding=ding_view(ding, sender),
-        ),
-    )
-    if ding.channel != "in_app":
-        for recipient in recipients:
-            await _queue_attempt(session, ding, recipient, ding.channel, "initial", fallback=None)
+    await _alert(session, ding, await repository.recipients(session, ding.id), ding.channel, "initial")
     for index, step in enumerate(ding.policy):
         await queue.enqueue(
             session,
@@ -112,18 +100,24 @@ async def cancel_steps(session: Session, ding: Ding) -> None:
 
 
 async def remind(session: Session, ding: Ding, recipients: list[DingRecipient], channel: str) -> None:
+    await _alert(session, ding, recipients, channel, "remind")
+
+
+async def _alert(session: Session, ding: Ding, recipients: list[DingRecipient], channel: str, reason: str) -> None:
+    """The in-app alert to ``recipients`` (always), and an attempt each on ``channel`` if not in-app."""
     sender = (await accounts_service.users_by_id(session, [ding.sender_id])).get(ding.sender_id)
+    view = ding_view(ding, sender)
     await record(
         session,
         events.DingReceived(
             org_id=ding.org_id,
             audience=tuple(topics.user(r.user_id) for r in recipients),
-            ding={**ding_view(ding, sender), "reminder": True},
+            ding={**view, "reminder": True} if reason == "remind" else view,
         ),
     )
     if channel != "in_app":
         for recipient in recipients:
-            await _queue_attempt(session, ding, recipient, channel, "remind", fallback=None)
+            await _queue_attempt(session, ding, recipient, channel, reason, fallback=None)
 
 
 async def _queue_attempt(
