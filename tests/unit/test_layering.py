@@ -6,10 +6,15 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "hobnail"
-INFRASTRUCTURE = ("core", "db", "models", "events", "jobs", "realtime")
+INFRASTRUCTURE = ("core", "db", "models", "events", "jobs", "realtime", "storage")
 ABOVE_INFRASTRUCTURE = ("hobnail.domains", "hobnail.api", "hobnail.web", "hobnail.cli", "hobnail.worker")
-# Which domains a domain may use: accounts ← messaging ← ding.
-ALLOWED_DOMAINS = {"accounts": set(), "messaging": {"accounts"}, "ding": {"accounts", "messaging"}}
+# Which domains a domain may use: accounts ← files ← messaging ← ding.
+ALLOWED_DOMAINS = {
+    "accounts": set(),
+    "files": {"accounts"},
+    "messaging": {"accounts", "files"},
+    "ding": {"accounts", "files", "messaging"},
+}
 NEVER_ACROSS = ("repository", "routes")
 
 

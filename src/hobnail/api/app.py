@@ -18,6 +18,10 @@ from hobnail.domains.accounts import realtime as accounts_realtime
 from hobnail.domains.accounts import routes as accounts_routes
 from hobnail.domains.ding import escalation as ding_escalation
 from hobnail.domains.ding import routes as ding_routes
+from hobnail.domains.files import jobs as files_jobs
+from hobnail.domains.files import routes as files_routes
+from hobnail.domains.files.links import Signer, load_or_create_secret
+from hobnail.domains.messaging import attachments as messaging_attachments
 from hobnail.domains.messaging import realtime as messaging_realtime
 from hobnail.domains.messaging import routes as messaging_routes
 from hobnail.domains.messaging import subscribers as messaging_subscribers
@@ -30,6 +34,7 @@ from hobnail.jobs import queue, registry
 from hobnail.jobs.runner import JobRunner
 from hobnail.realtime import topics
 from hobnail.realtime.gateway import Gateway
+from hobnail.storage.factory import make_storage
 from hobnail.web import routes as web_routes
 
 
@@ -46,7 +51,9 @@ def register_domains(settings: Settings) -> None:
     topics.register(accounts_realtime.topics_for)
     topics.register(messaging_realtime.topics_for)
     messaging_subscribers.register()
+    messaging_attachments.register()
     ding_escalation.register_jobs(settings)
+    files_jobs.register_jobs(settings)
     registry.register(
         "events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1)
     )
@@ -65,6 +72,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     relay = Relay(engine, pubsub)
     runner = JobRunner(sessionmaker, poll_seconds=settings.job_poll_seconds)
     app.state.engine, app.state.sessionmaker = engine, sessionmaker
+    app.state.signer = Signer(settings.secret_key or await load_or_create_secret(sessionmaker))
     app.state.gateway, app.state.relay, app.state.runner = gateway, relay, runner
     outbox.set_relay_waker(relay.wake)
     ephemeral.set_pubsub(pubsub)
@@ -106,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = observability.Metrics()
+    app.state.storage = make_storage(settings)
     errors.install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(observability.MetricsMiddleware, metrics=app.state.metrics)
@@ -113,6 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_routes.router)
     app.include_router(messaging_routes.router)
     app.include_router(ding_routes.router)
+    app.include_router(files_routes.tus)
+    app.include_router(files_routes.router)
+    app.include_router(files_routes.downloads)
     app.include_router(events_routes.router)
     app.include_router(events_routes.ws_router)
     web_routes.mount(app)

@@ -74,6 +74,15 @@ async def current_actor(
     return await auth.actor_for(session, principal)
 
 
+async def actor_from_request(session: Session, request: Request) -> Actor:
+    """Authenticate outside a route's unit of work (for routes that stream, such as tus
+    uploads, and open their own short ones). Same rules as ``current_actor``."""
+    principal = await optional_principal(request, session)
+    if principal is None:
+        raise NotAuthenticated()
+    return await auth.actor_for(session, principal)
+
+
 DB = Annotated[Session, Depends(db)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -63,6 +63,21 @@ class Settings:
     aliyun_voice_endpoint: str = "https://dyvmsapi.aliyuncs.com"
     webhook_provider_url: str = ""
     webhook_provider_secret: str = ""
+    # Signs short-lived download links. Empty: generated once and kept in the database,
+    # so every node of a cluster shares it.
+    secret_key: str = ""
+    # Files (docs/configuration.md): where bytes live and how big an upload may be.
+    storage_backend: str = "local"  # local | s3
+    s3_endpoint_url: str = ""
+    s3_bucket: str = "hobnail"
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_part_mb: int = 16
+    file_max_bytes: int = 4 * 1024**3  # the server's ceiling; each organisation may set less
+    upload_expiry_hours: int = 24
+    download_link_seconds: int = 600
+    thumbnail_max_source_bytes: int = 40 * 1024 * 1024
 
     @property
     def resolved_database_url(self) -> str:

@@ -84,3 +84,16 @@ class TooManyRequests(HobnailError):
         details = dict(kwargs.pop("details", None) or {})
         details.setdefault("retry_after", max(1, retry_after))
         super().__init__(message, headers=headers, details=details, **kwargs)
+
+
+class ServiceUnavailable(HobnailError):
+    """A backing service (storage, a provider) failed; the client may retry."""
+
+    status = 503
+    code = "service_unavailable"
+    message = "A backing service is unavailable; try again shortly."
+
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("Retry-After", "5")
+        super().__init__(message, headers=headers, **kwargs)

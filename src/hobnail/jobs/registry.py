@@ -36,10 +36,13 @@ def register(kind: str, handler: JobHandler, *, every: timedelta | None = None) 
         _periodic[kind] = Periodic(kind, every)
 
 
-def register_external(kind: str, handler: ExternalJobHandler) -> None:
-    """Register a handler that manages its own units of work (see ExternalJobHandler).
+def register_external(kind: str, handler: ExternalJobHandler, *, every: timedelta | None = None) -> None:
+    """Register a handler that manages its own units of work (see ExternalJobHandler);
+    with ``every`` it also runs periodically.
     Precondition: it is idempotent, since a crash after its own commit repeats it."""
     _external[kind] = handler
+    if every is not None:
+        _periodic[kind] = Periodic(kind, every)
 
 
 def handler_for(kind: str) -> JobHandler | None:

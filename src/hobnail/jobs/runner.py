@@ -133,6 +133,10 @@ class JobRunner(WakeableLoop):
             job = await session.get(Job, job_id)
             if job is not None:
                 job.status, job.finished_at, job.dedupe_key = "done", clock.now(), None
+                await session.flush()
+                periodic = next((p for p in registry.periodic_jobs() if p.kind == kind), None)
+                if periodic is not None:
+                    await enqueue(session, kind, run_at=clock.now() + periodic.every, dedupe_key=f"periodic:{kind}")
                 await session.commit()
 
     async def _record_failure(self, job_id: str, error: str) -> None:

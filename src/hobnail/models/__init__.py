@@ -14,6 +14,7 @@ from hobnail.models.accounts import (
 )
 from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
+from hobnail.models.files import InstanceSecret, StoredFile
 from hobnail.models.idempotency import IdempotentResponse
 from hobnail.models.jobs import Job
 from hobnail.models.messaging import Conversation, ConversationMember, Message, MessageMention
@@ -32,6 +33,7 @@ __all__ = [
     "EventStreamState",
     "EventTopic",
     "IdempotentResponse",
+    "InstanceSecret",
     "Invitation",
     "Job",
     "JoinRequest",
@@ -40,6 +42,7 @@ __all__ = [
     "Message",
     "MessageMention",
     "Organization",
+    "StoredFile",
     "User",
     "WebSession",
 ]

@@ -76,13 +76,17 @@ class Message(Base):
     seq: Mapped[int] = mapped_column(sa.BigInteger)
     sender_id: Mapped[str | None] = mapped_column(sa.ForeignKey("users.id"))  # None: system line
     client_msg_id: Mapped[str | None] = mapped_column(sa.String(64))
-    kind: Mapped[str] = mapped_column(sa.String(16), default="text")  # text | system
+    kind: Mapped[str] = mapped_column(sa.String(16), default="text")  # text | file | system
     body: Mapped[str] = mapped_column(sa.Text, default="")
     # Lower-cased body for substring search in Chinese and English.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
     reply_to_id: Mapped[str | None] = mapped_column(sa.String(26))
     forwarded_from: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     mentions: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # A file message: the file, and a copy of its (immutable) description so history
+    # needs no join.
+    file_id: Mapped[str | None] = mapped_column(sa.ForeignKey("files.id"), index=True)
+    attachment: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     mentions_all: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

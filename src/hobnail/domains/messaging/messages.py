@@ -11,6 +11,7 @@ from hobnail.core.pagination import decode_cursor, encode_cursor
 from hobnail.db.session import Session
 from hobnail.domains.accounts import service as accounts_service
 from hobnail.domains.accounts.access import Actor
+from hobnail.domains.files import service as files_service
 from hobnail.domains.messaging import events, repository, timeline
 from hobnail.domains.messaging.access import (
     MessageNotFound,
@@ -91,9 +92,10 @@ class SendingTooFast(TooManyRequests):
     message = "You are sending messages too fast; wait a moment."
 
 
-def _check_body(actor: Actor, body: str) -> str:
+def _check_body(actor: Actor, body: str, *, may_be_empty: bool = False) -> str:
+    """The text, stripped; a file message's caption may be empty."""
     text = body.strip()
-    if not text:
+    if not text and not may_be_empty:
         raise EmptyMessage(details={"field": "body"})
     limit = messaging_settings(actor.org).max_message_chars
     if len(text) > limit:
@@ -118,7 +120,7 @@ async def _views(
     replies = await repository.messages_by_id(session, [m.reply_to_id for m in messages if m.reply_to_id])
     receipts: dict[int, tuple[int, int]] = {}
     if messaging_settings(actor.org).read_receipts:
-        own = [m.seq for m in messages if m.sender_id == actor.user_id and m.kind == "text"]
+        own = [m.seq for m in messages if m.sender_id == actor.user_id and m.kind in ("text", "file")]
         receipts = await repository.receipts(session, conversation.id, actor.user_id, own)
     return [message_view(m, reply_to=replies.get(m.reply_to_id or ""), receipt=receipts.get(m.seq)) for m in messages]
 
@@ -155,12 +157,13 @@ async def _post(
     reply_to_id: str | None,
     client_msg_id: str | None,
     forwarded_from: dict[str, Any] | None = None,
+    attachment: dict[str, Any] | None = None,
 ) -> tuple[Message, dict[str, Any]]:
     if conversation.dissolved_at is not None:
         raise ConversationDissolved()
     if conversation.only_admins_speak and not is_group_admin(actor, conversation, member):
         raise OnlyAdminsSpeak()
-    text = _check_body(actor, body)
+    text = _check_body(actor, body, may_be_empty=attachment is not None)
     if mention_all and conversation.who_can_at_all == "admins" and not is_group_admin(actor, conversation, member):
         raise MentionAllForbidden()
     replied = None
@@ -173,9 +176,11 @@ async def _post(
         conversation_id=conversation.id,
         sender_id=actor.user_id,
         client_msg_id=client_msg_id,
-        kind="text",
+        kind="file" if attachment else "text",
         body=text,
-        search_text=text.lower(),
+        search_text=_search_text(text, attachment),
+        file_id=attachment["id"] if attachment else None,
+        attachment=attachment,
         reply_to_id=reply_to_id,
         forwarded_from=forwarded_from,
         mentions=await _check_mentions(session, conversation, mentions),
@@ -204,14 +209,16 @@ async def send_message(
     actor: Actor,
     conversation_id: str,
     *,
-    body: str,
+    body: str = "",
     mentions: list[str] | None = None,
     mention_all: bool = False,
     reply_to_id: str | None = None,
     client_msg_id: str | None = None,
+    file_id: str | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """Send a text message. A retry with the same ``client_msg_id`` returns the first
-    message instead of sending again. Returns (message, created)."""
+    """Send a text message, or a file (a finished upload the actor may read) with an
+    optional caption. A retry with the same ``client_msg_id`` returns the first message
+    instead of sending again. Returns (message, created)."""
     conversation, member = await access_conversation(session, actor, conversation_id)
     if client_msg_id:
         existing = await repository.message_by_client_id(session, actor.user_id, client_msg_id)
@@ -220,11 +227,17 @@ async def send_message(
         if existing is not None:
             raise Conflict("That client_msg_id was used for another chat.", code="client_msg_id_reused")
     await _check_rate(session, actor)
+    attachment = await files_service.attachable(session, actor, file_id) if file_id else None
     _, view = await _post(
         session, actor, conversation, member, body=body, mentions=mentions or [], mention_all=mention_all,
-        reply_to_id=reply_to_id, client_msg_id=client_msg_id,
+        reply_to_id=reply_to_id, client_msg_id=client_msg_id, attachment=attachment,
     )  # fmt: skip
     return view, True
+
+
+def _search_text(text: str, attachment: dict[str, Any] | None) -> str:
+    """What search matches: the text, and a file's name."""
+    return f"{text} {attachment['name']}".strip().lower() if attachment else text.lower()
 
 
 async def forward_message(
@@ -250,7 +263,7 @@ async def forward_message(
         await _check_rate(session, actor)
         _, view = await _post(
             session, actor, conversation, member, body=original.body, mentions=[], mention_all=False,
-            reply_to_id=None, client_msg_id=None, forwarded_from=origin,
+            reply_to_id=None, client_msg_id=None, forwarded_from=origin, attachment=original.attachment,
         )  # fmt: skip
         forwarded.append(view)
     return forwarded
@@ -269,8 +282,8 @@ async def edit_message(
     window = timedelta(minutes=messaging_settings(actor.org).edit_window_minutes)
     if clock.now() - message.created_at > window:
         raise EditWindowPassed()
-    message.body = _check_body(actor, body)
-    message.search_text = message.body.lower()
+    message.body = _check_body(actor, body, may_be_empty=message.attachment is not None)
+    message.search_text = _search_text(message.body, message.attachment)
     message.edited_at = clock.now()
     if mentions is not None:
         message.mentions = await _check_mentions(session, conversation, mentions)

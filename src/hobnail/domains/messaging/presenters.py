@@ -36,6 +36,7 @@ def message_view(
         "client_msg_id": message.client_msg_id,
         "reply_to": reply_ref(reply_to),
         "forwarded_from": message.forwarded_from,
+        "file": None if message.recalled_at else message.attachment,
         "mentions": [] if message.recalled_at else list(message.mentions or []),
         "mentions_all": bool(message.mentions_all) and not message.recalled_at,
         "created_at": isoformat(message.created_at),

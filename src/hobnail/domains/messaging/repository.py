@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from hobnail.db.session import Session
-from hobnail.models import Conversation, ConversationMember, Message, MessageMention, User
+from hobnail.models import Conversation, ConversationMember, Message, MessageMention, StoredFile, User
 
 
 async def member(session: Session, conversation_id: str, user_id: str) -> ConversationMember | None:
@@ -361,3 +361,31 @@ async def search(
 
 async def delete_mentions(session: Session, message_id: str) -> None:
     await session.execute(sa.delete(MessageMention).where(MessageMention.message_id == message_id))
+
+
+async def file_visible_to(session: Session, user_id: str, file_id: str) -> bool:
+    """Is the file on a message (not recalled) in a chat ``user_id`` is in?"""
+    found = await session.scalar(
+        sa.select(Message.id)
+        .join(ConversationMember, ConversationMember.conversation_id == Message.conversation_id)
+        .where(Message.file_id == file_id, Message.recalled_at.is_(None), ConversationMember.user_id == user_id)
+        .limit(1)
+    )
+    return found is not None
+
+
+async def file_messages(
+    session: Session, conversation_id: str, *, name_contains: str | None, before_seq: int | None, limit: int
+) -> list[Message]:
+    """File messages of a chat, newest first, optionally whose file name contains a text."""
+    query = sa.select(Message).where(
+        Message.conversation_id == conversation_id, Message.kind == "file", Message.recalled_at.is_(None)
+    )
+    if name_contains:
+        query = query.join(StoredFile, StoredFile.id == Message.file_id).where(
+            sa.func.lower(StoredFile.name).contains(name_contains.lower(), autoescape=True)
+        )
+    if before_seq is not None:
+        query = query.where(Message.seq < before_seq)
+    rows = await session.scalars(query.order_by(Message.seq.desc()).limit(limit))
+    return list(rows.all())

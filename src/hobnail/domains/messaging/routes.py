@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from hobnail.api.deps import DB, AppSettings, CurrentActor
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
-from hobnail.domains.messaging import conversations, messages, schemas
+from hobnail.domains.messaging import attachments, conversations, messages, schemas
 from hobnail.domains.messaging.settings import messaging_settings, update_messaging_settings
 
 MAX_SEQ = 2**62
@@ -160,6 +160,19 @@ async def post_message(
     if not created:
         response.status_code = 200
     return message
+
+
+@router.get("/conversations/{conversation_id}/files", response_model=schemas.ConversationFilesOut)
+async def get_conversation_files(
+    conversation_id: str,
+    actor: CurrentActor,
+    session: DB,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the file name")] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_SEQ, description="next_before of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    """The chat's Files view: every file shared there (not recalled), newest first."""
+    return await attachments.conversation_files(session, actor, conversation_id, q=q, before=before, limit=limit)
 
 
 @router.get("/conversations/{conversation_id}/pins", response_model=list[schemas.MessageOut])

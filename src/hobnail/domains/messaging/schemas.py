@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hobnail.domains.files.schemas import FileRef
+
 Who = Literal["all", "admins"]
 
 
@@ -52,7 +54,8 @@ class ReadIn(Strict):
 
 
 class SendIn(Strict):
-    body: str = Field(max_length=100_000)
+    body: str = Field(default="", max_length=100_000, description="Text; may be empty with a file (a caption)")
+    file_id: str | None = Field(default=None, max_length=26, description="A finished upload to send as a file")
     client_msg_id: str | None = Field(
         default=None, max_length=64, description="Client-made id; a retry with the same id returns the first message"
     )
@@ -108,8 +111,9 @@ class MessageOut(BaseModel):
     conversation_id: str
     seq: int
     sender_id: str | None
-    kind: Literal["text", "system"]
+    kind: Literal["text", "file", "system"]
     body: str
+    file: FileRef | None = Field(default=None, description="The file of a file message (no links; see GET /files/{id})")
     client_msg_id: str | None
     reply_to: ReplyRef | None
     forwarded_from: dict[str, Any] | None
@@ -171,6 +175,11 @@ class HistoryOut(BaseModel):
 class ReceiptListOut(BaseModel):
     read: list[PersonRef]
     unread: list[PersonRef]
+
+
+class ConversationFilesOut(BaseModel):
+    items: list[MessageOut]
+    next_before: int | None
 
 
 class SearchHit(BaseModel):
