@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -24,6 +24,7 @@ from hobnail.core.config import Settings
 from hobnail.core.security import use_fast_hashing_for_tests
 from hobnail.db.engine import create_engine
 from hobnail.db.migrate import upgrade
+from tests.support.s3 import S3Server, s3_server_or_skip, unique_bucket
 
 use_fast_hashing_for_tests()
 
@@ -95,6 +96,19 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         log_level="WARNING",
         log_json=False,
     )
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """One S3-compatible server per run: SeaweedFS started here, or HOBNAIL_TEST_S3_URL."""
+    with s3_server_or_skip() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_storage_settings(s3_server: S3Server) -> dict[str, object]:
+    """``Settings`` keyword arguments selecting S3 storage, in a bucket of this test's own."""
+    return s3_server.settings(unique_bucket())
 
 
 @pytest.fixture(autouse=True)

@@ -338,7 +338,7 @@ async def search(
     query = sa.select(Message).where(
         Message.org_id == org_id,
         Message.conversation_id.in_(visible),
-        Message.kind == "text",
+        Message.kind.in_(("text", "file")),
         Message.recalled_at.is_(None),
     )
     for term in terms:
