@@ -28,10 +28,10 @@ async def s3_client(settings: Settings, s3_storage_settings: dict[str, object]) 
     from hobnail.api.app import create_app
 
     app = create_app(dataclasses.replace(settings, **s3_storage_settings))  # type: ignore[arg-type]
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+        client.app = app  # type: ignore[attr-defined]
+        yield client
 
 
 def bucket_of(client: httpx.AsyncClient) -> str:
