@@ -16,6 +16,7 @@ from hobnail.core.logging import configure_logging
 from hobnail.db.engine import create_engine, create_sessionmaker
 from hobnail.domains.accounts import realtime as accounts_realtime
 from hobnail.domains.accounts import routes as accounts_routes
+from hobnail.domains.ding import attachments as ding_attachments
 from hobnail.domains.ding import escalation as ding_escalation
 from hobnail.domains.ding import routes as ding_routes
 from hobnail.domains.files import jobs as files_jobs
@@ -52,6 +53,7 @@ def register_domains(settings: Settings) -> None:
     topics.register(messaging_realtime.topics_for)
     messaging_subscribers.register()
     messaging_attachments.register()
+    ding_attachments.register()
     ding_escalation.register_jobs(settings)
     files_jobs.register_jobs(settings)
     registry.register(

@@ -28,6 +28,7 @@ def ding_view(ding: Ding, sender: User | None) -> dict[str, Any]:
         "critical": ding.critical,
         "status": ding.status,
         "source_message_id": ding.source_message_id,
+        "file": None if ding.recalled_at else ding.attachment,
         "scheduled_at": _time(ding.scheduled_at),
         "sent_at": _time(ding.sent_at),
         "recalled_at": _time(ding.recalled_at),

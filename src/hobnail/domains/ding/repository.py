@@ -114,3 +114,14 @@ async def sent(session: Session, org_id: str, sender_id: str, limit: int) -> lis
             )
         ).all()
     )
+
+
+async def file_visible_to(session: Session, user_id: str, file_id: str) -> bool:
+    """Is the file attached to a DING (not recalled) that ``user_id`` sent or received?"""
+    received = sa.exists().where(DingRecipient.ding_id == Ding.id, DingRecipient.user_id == user_id)
+    found = await session.scalar(
+        sa.select(Ding.id)
+        .where(Ding.file_id == file_id, Ding.recalled_at.is_(None), sa.or_(Ding.sender_id == user_id, received))
+        .limit(1)
+    )
+    return found is not None

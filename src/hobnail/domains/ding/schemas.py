@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hobnail.domains.files.schemas import FileRef
+
 Channel = Literal["in_app", "sms", "voice", "email"]
 
 
@@ -29,6 +31,7 @@ class DingIn(Strict):
     critical: bool = Field(default=False, description="SMS and voice ignore quiet hours")
     scheduled_at: datetime | None = Field(default=None, description="Send at this minute instead of now")
     source_message_id: str | None = Field(default=None, description="DING this chat message")
+    file_id: str | None = Field(default=None, max_length=26, description="One finished upload to send along")
 
 
 class RemindIn(Strict):
@@ -98,6 +101,7 @@ class DingOut(BaseModel):
     critical: bool
     status: Literal["scheduled", "sent", "recalled"]
     source_message_id: str | None
+    file: FileRef | None = Field(default=None, description="The attachment (links: GET /files/{id})")
     scheduled_at: str | None
     sent_at: str | None
     recalled_at: str | None

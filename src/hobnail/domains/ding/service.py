@@ -13,6 +13,7 @@ from hobnail.domains.accounts.access import Actor
 from hobnail.domains.ding import escalation, events, repository
 from hobnail.domains.ding.presenters import ding_view, recipient_view, reply_view
 from hobnail.domains.ding.settings import check_policy, ding_settings
+from hobnail.domains.files import service as files_service
 from hobnail.domains.messaging.access import access_message
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
@@ -140,13 +141,17 @@ async def send_ding(
     critical: bool,
     scheduled_at: datetime | None,
     source_message_id: str | None,
+    file_id: str | None = None,
 ) -> dict[str, Any]:
     """Send (or schedule) a DING. ``policy`` None takes the organisation's default
-    escalation; [] sends without escalation. Departments are expanded now."""
+    escalation; [] sends without escalation. Departments are expanded now. At most one
+    file goes along: ``file_id`` (a file the sender may read) or the DINGed message's."""
     text = (body or "").strip()
+    attachment = await files_service.attachable(session, actor, file_id) if file_id else None
     if source_message_id is not None:
         message, _, _ = await access_message(session, actor, source_message_id)
-        text = text or message.body
+        text = text or message.body or (message.attachment or {}).get("name", "")
+        attachment = attachment or (None if message.recalled_at else message.attachment)
     if not text:
         raise ValidationFailed("A DING needs some text.", code="empty_ding", details={"field": "body"})
     if len(text) > MAX_BODY:
@@ -172,6 +177,8 @@ async def send_ding(
         sender_id=actor.user_id,
         body=text,
         source_message_id=source_message_id,
+        file_id=attachment["id"] if attachment else None,
+        attachment=attachment,
         channel=channel,
         policy=steps,
         critical=critical,
