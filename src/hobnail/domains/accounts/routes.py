@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, UploadFile
-from fastapi.responses import FileResponse
 
 from hobnail.api.deps import DB, AppSettings, CurrentActor, CurrentPrincipal, OptionalPrincipal
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
 from hobnail.core.config import Settings
-from hobnail.core.errors import NotFound, PayloadTooLarge
+from hobnail.core.errors import PayloadTooLarge
 from hobnail.domains.accounts import auth, csv_import, directory, invitations, schemas, service
 from hobnail.domains.accounts.presenters import department_view, member_view, org_view, user_view
 from hobnail.models import Invitation, User, WebSession
@@ -119,7 +119,7 @@ async def post_password(body: schemas.PasswordChangeIn, principal: CurrentPrinci
 
 @router.put("/me/avatar", response_model=schemas.UserOut, tags=["me"])
 async def put_avatar(
-    file: UploadFile, principal: CurrentPrincipal, session: DB, settings: AppSettings
+    request: Request, file: UploadFile, principal: CurrentPrincipal, session: DB, settings: AppSettings
 ) -> dict[str, Any]:
     """Upload an avatar image (multipart field ``file``; PNG, JPEG, GIF or WebP)."""
     data = await file.read(settings.avatar_max_bytes + 1)
@@ -127,19 +127,22 @@ async def put_avatar(
         session,
         principal.user,
         data=data,
-        avatars_dir=settings.data_dir / "avatars",
+        storage=request.app.state.storage,
         max_bytes=settings.avatar_max_bytes,
     )
     return user_view(user)
 
 
-@router.get("/avatars/{key}", tags=["me"], response_class=FileResponse)
-async def get_avatar(key: str, settings: AppSettings) -> FileResponse:
+@router.get("/avatars/{key}", tags=["me"], response_class=Response)
+async def get_avatar(request: Request, key: str, settings: AppSettings) -> Response:
     """Avatars by their unguessable key, cacheable for a year (a new avatar gets a new key)."""
-    path = settings.data_dir / "avatars" / key
-    if "/" in key or ".." in key or not path.is_file():
-        raise NotFound("No such avatar.", code="avatar_not_found")
-    return FileResponse(path, headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    data = await service.avatar_image(key, storage=request.app.state.storage, legacy_dir=settings.data_dir / "avatars")
+    media_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.get("/me/orgs", response_model=list[schemas.OrgOut], tags=["me"])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-from hobnail.core.errors import Conflict, PayloadTooLarge, ValidationFailed
+from hobnail.core.errors import Conflict, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
 from hobnail.core.security import hash_password_async, verify_password_async
 from hobnail.core.validation import (
     check_hhmm,
@@ -26,6 +27,7 @@ from hobnail.domains.accounts.presenters import member_view, org_view
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
 from hobnail.models import Membership, Organization, User
+from hobnail.storage.base import Storage, StorageError
 
 
 class SetupAlreadyDone(Conflict):
@@ -241,27 +243,42 @@ def _image_extension(data: bytes) -> str | None:
     return None
 
 
-async def store_avatar_image(owner_id: str, *, data: bytes, avatars_dir: Path, max_bytes: int) -> str:
+AVATAR_KEY = re.compile(r"[A-Za-z0-9]+-[0-9a-f]{16}\.(png|jpg|gif|webp)")
+
+
+async def store_avatar_image(owner_id: str, *, data: bytes, storage: Storage, max_bytes: int) -> str:
     """Check and store a PNG/JPEG/GIF/WebP image; returns its new, unguessable key (served by
-    ``GET /api/v1/avatars/{key}``). Side effect: writes a file under ``avatars_dir``."""
+    ``GET /api/v1/avatars/{key}``). Side effect: stores ``avatars/<key>`` in file storage,
+    so every node serves it."""
     if len(data) > max_bytes:
         raise PayloadTooLarge(f"Avatars are at most {max_bytes // 1024} KiB.", code="avatar_too_large")
     ext = _image_extension(data)
     if ext is None:
         raise ValidationFailed("Use a PNG, JPEG, GIF or WebP image.", code="unsupported_image")
     key = f"{owner_id}-{secrets.token_hex(8)}.{ext}"
-
-    def write() -> None:
-        avatars_dir.mkdir(parents=True, exist_ok=True)
-        (avatars_dir / key).write_bytes(data)
-
-    await asyncio.to_thread(write)
+    try:
+        await storage.put(f"avatars/{key}", data)
+    except StorageError as exc:
+        raise ServiceUnavailable("File storage is not available right now.", code="storage_unavailable") from exc
     return key
 
 
-async def set_avatar(session: Session, user: User, *, data: bytes, avatars_dir: Path, max_bytes: int) -> User:
+async def avatar_image(key: str, *, storage: Storage, legacy_dir: Path) -> bytes:
+    """An avatar's bytes. Avatars stored before file storage existed are in ``legacy_dir``."""
+    if not AVATAR_KEY.fullmatch(key):
+        raise NotFound("No such avatar.", code="avatar_not_found")
+    try:
+        return b"".join([chunk async for chunk in storage.read(f"avatars/{key}")])
+    except StorageError:
+        legacy = legacy_dir / key
+        if await asyncio.to_thread(legacy.is_file):
+            return await asyncio.to_thread(legacy.read_bytes)
+        raise NotFound("No such avatar.", code="avatar_not_found") from None
+
+
+async def set_avatar(session: Session, user: User, *, data: bytes, storage: Storage, max_bytes: int) -> User:
     """A person's own avatar."""
-    user.avatar_key = await store_avatar_image(user.id, data=data, avatars_dir=avatars_dir, max_bytes=max_bytes)
+    user.avatar_key = await store_avatar_image(user.id, data=data, storage=storage, max_bytes=max_bytes)
     await session.flush()
     await _announce_profile(session, user)
     return user

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from hobnail.core import clock
@@ -23,6 +22,7 @@ from hobnail.domains.messaging.settings import messaging_settings
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
 from hobnail.models import Conversation, ConversationMember
+from hobnail.storage.base import Storage
 
 
 class NotInOrganization(ValidationFailed):
@@ -247,14 +247,14 @@ async def update_group(session: Session, actor: Actor, conversation_id: str, cha
 
 
 async def set_group_avatar(
-    session: Session, actor: Actor, conversation_id: str, *, data: bytes, avatars_dir: Path, max_bytes: int
+    session: Session, actor: Actor, conversation_id: str, *, data: bytes, storage: Storage, max_bytes: int
 ) -> dict[str, Any]:
     """Group owner/admins set the group's picture."""
     conversation, member = await access_conversation(session, actor, conversation_id)
     _require_group(conversation)
     require_group_admin(actor, conversation, member)
     conversation.avatar_key = await accounts_service.store_avatar_image(
-        conversation.id, data=data, avatars_dir=avatars_dir, max_bytes=max_bytes
+        conversation.id, data=data, storage=storage, max_bytes=max_bytes
     )
     await session.flush()
     await announce_update(session, conversation, ["avatar_url"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response, UploadFile
 
 from hobnail.api.deps import DB, AppSettings, CurrentActor
 from hobnail.api.errors import ERROR_RESPONSES
@@ -68,12 +68,12 @@ async def delete_conversation(conversation_id: str, actor: CurrentActor, session
 
 @router.put("/conversations/{conversation_id}/avatar", response_model=schemas.ConversationOut)
 async def put_avatar(
-    conversation_id: str, file: UploadFile, actor: CurrentActor, session: DB, settings: AppSettings
+    request: Request, conversation_id: str, file: UploadFile, actor: CurrentActor, session: DB, settings: AppSettings
 ) -> dict[str, Any]:
     """The group's picture (multipart ``file``; PNG, JPEG, GIF or WebP). Group owner/admins."""
     data = await file.read(settings.avatar_max_bytes + 1)
     return await conversations.set_group_avatar(
-        session, actor, conversation_id, data=data, avatars_dir=settings.data_dir / "avatars",
+        session, actor, conversation_id, data=data, storage=request.app.state.storage,
         max_bytes=settings.avatar_max_bytes,
     )  # fmt: skip
 
