@@ -17,6 +17,7 @@ from tusclient import client as tus_client
 from tusclient.storage.interface import Storage as UrlStorage
 
 from hobnail.core import clock
+from hobnail.domains.files import uploads
 from tests.support import files
 from tests.support.api import check, member_client, settle, setup_org
 from tests.support.live import live_server
@@ -303,3 +304,30 @@ class MemoryUrls(UrlStorage):
 
     def remove_item(self, key: str) -> None:
         self.items.pop(key, None)
+
+
+async def test_a_restart_mid_upload_loses_nothing(settings: object) -> None:
+    """A new server process (no running hash in memory) resumes the upload and still
+    computes the right sha256, reading the bytes back."""
+    from hobnail.api.app import create_app
+
+    data = os.urandom(3 * MIB + 7)
+    first_app = create_app(settings)  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=first_app)
+    async with first_app.router.lifespan_context(first_app), httpx.AsyncClient(transport=transport) as first:
+        first.base_url = httpx.URL("http://t")
+        await setup_org(first)
+        token = await api_token(first)
+        url = await files.create(first, len(data), "restart.bin")
+        check(await files.patch(first, url, 0, data[: 2 * MIB]), 204)
+    uploads._hashers.clear()  # what a new process starts with
+    second_app = create_app(settings)  # type: ignore[arg-type]
+    async with second_app.router.lifespan_context(second_app):
+        bearer = {"Authorization": f"Bearer {token}"}
+        transport = httpx.ASGITransport(app=second_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=bearer) as second:
+            offset = int((await second.head(url, headers=TUS)).headers["Upload-Offset"])
+            assert offset == 2 * MIB
+            done = await files.patch(second, url, offset, data[offset:])
+            described = check(await second.get(f"/api/v1/files/{done.headers['Hobnail-File-Id']}"))
+    assert described["sha256"] == hashlib.sha256(data).hexdigest()
