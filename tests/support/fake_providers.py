@@ -43,6 +43,8 @@ class FakeGateway:
     # Queued answers, e.g. {"status": 500} or {"call_status": "no-answer"}; empty: succeed.
     script: list[dict[str, Any]] = field(default_factory=list)
     call_status: str = "completed"
+    # Alibaba call details by CallId: "200000" answered, other states not; absent: not yet known.
+    aliyun_call_states: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def _next(self) -> dict[str, Any]:
@@ -131,6 +133,8 @@ class FakeGateway:
             needed = {"PhoneNumbers", "SignName", "TemplateCode", "TemplateParam"}
         elif action == "SingleCallByTts":
             needed = {"CalledShowNumber", "CalledNumber", "TtsCode"}
+        elif action == "QueryCallDetailByCallId":
+            return self._aliyun_call_detail(form)
         else:
             return JSONResponse({"Code": "InvalidAction.NotFound", "Message": action}, 404)
         if not needed <= set(form):
@@ -145,6 +149,15 @@ class FakeGateway:
         return JSONResponse(
             {"Code": "OK", "Message": "OK", "RequestId": "req-1", key: f"{action}-{len(self.requests)}"}
         )
+
+    def _aliyun_call_detail(self, form: dict[str, str]) -> Response:
+        if form.get("ProdId") != "11000000300006" or not form.get("QueryDate", "").isdigit():
+            self.problems.append("aliyun QueryCallDetailByCallId: ProdId of voice notification and QueryDate in ms")
+        self.requests.append({"provider": "aliyun", **form})
+        state = self.aliyun_call_states.get(form.get("CallId", ""), "")
+        detail = {"state": state, "stateDesc": state, "duration": 12 if state == "200000" else 0}
+        data = orjson.dumps(detail).decode() if state else ""
+        return JSONResponse({"Code": "OK", "Message": "OK", "RequestId": "req-2", "Data": data})
 
     def app(self) -> Starlette:
         return Starlette(

@@ -28,6 +28,10 @@ from hobnail.domains.ding.providers.base import CallOutcome, SendResult
 _RETRYABLE = {"Throttling", "isv.BUSINESS_LIMIT_CONTROL", "ServiceUnavailable", "InternalError"}
 
 
+VOICE_NOTIFICATION_PRODUCT = "11000000300006"  # ProdId of 语音通知 in QueryCallDetailByCallId
+ANSWERED_STATE = "200000"
+
+
 def percent_encode(value: str) -> str:
     return quote(value, safe="~")
 
@@ -124,10 +128,31 @@ class AliyunProvider:
                 "OutId": key,
             },
         )
-        return failure or SendResult(ok=True, provider_ref=str((body or {}).get("CallId", "")) or None)
+        if failure:
+            return failure
+        call_id = str((body or {}).get("CallId", ""))
+        # The detail query needs the call's day as well as its id, so the reference carries both.
+        placed_ms = int(datetime.now(UTC).timestamp() * 1000)
+        return SendResult(ok=True, provider_ref=f"{call_id}@{placed_ms}" if call_id else None)
 
     async def call_outcome(self, provider_ref: str) -> CallOutcome:
-        # Alibaba reports call results by message receipt (MNS) rather than a simple query;
-        # until that receipt is read, an unanswered call is known only by its silence:
-        # escalation treats "pending" after the last check as not answered.
-        return "pending"
+        """Ask ``QueryCallDetailByCallId`` (voice notification product). Alibaba fills the
+        detail a few minutes after the call ends; until then it is pending (and escalation
+        treats a call still pending after its last check as not answered). State 200000 is
+        an answered call; any other final state (busy, refused, no answer, off) is not."""
+        call_id, _, placed_ms = provider_ref.partition("@")
+        body, failure = await self._call(
+            self._voice_endpoint,
+            "QueryCallDetailByCallId",
+            {"CallId": call_id, "ProdId": VOICE_NOTIFICATION_PRODUCT, "QueryDate": placed_ms or "0"},
+        )
+        if failure is not None or body is None:
+            return "pending"
+        try:
+            detail = orjson.loads(body.get("Data") or "{}")
+        except orjson.JSONDecodeError:
+            return "pending"
+        state = str(detail.get("state", "")) if isinstance(detail, dict) else ""
+        if not state:
+            return "pending"
+        return "answered" if state == ANSWERED_STATE else "no_answer"
