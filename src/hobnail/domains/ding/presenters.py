@@ -58,5 +58,11 @@ def recipient_view(recipient: DingRecipient, user: User | None, attempts: list[D
     }
 
 
-def reply_view(reply: DingReply) -> dict[str, Any]:
-    return {"id": reply.id, "user_id": reply.user_id, "body": reply.body, "created_at": _time(reply.created_at)}
+def reply_view(reply: DingReply, author: User | None) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "user_id": reply.user_id,
+        "user": person(author, reply.user_id),
+        "body": reply.body,
+        "created_at": _time(reply.created_at),
+    }

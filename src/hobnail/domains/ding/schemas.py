@@ -89,6 +89,7 @@ class RecipientOut(BaseModel):
 class ReplyOut(BaseModel):
     id: str
     user_id: str
+    user: Person
     body: str
     created_at: str | None
 
@@ -110,6 +111,7 @@ class DingOut(BaseModel):
     total: int | None = None
     policy: list[dict[str, Any]] | None = None
     next_remind_at: str | None = None
+    reminder: bool = Field(default=False, description="In ding.received: this alert is a reminder")
     recipients: list[RecipientOut] | None = Field(default=None, description="Sender only: each recipient's timeline")
     replies: list[ReplyOut] | None = None
 

@@ -80,7 +80,7 @@ class AllConfirmed(Conflict):
 
 
 class SendingTooMany(TooManyRequests):
-    code = "rate_limited"
+    code = "ding_rate_limited"
     message = "You have sent many DINGs in the last hour; wait a while."
 
 
@@ -231,8 +231,14 @@ async def sender_view(session: Session, actor: Actor, ding: Ding) -> dict[str, A
         "recipients": [
             recipient_view(r, users.get(r.user_id), [a for a in attempts if a.user_id == r.user_id]) for r in recipients
         ],
-        "replies": [reply_view(r) for r in await repository.replies(session, ding.id)],
+        "replies": await _replies(session, ding.id),
     }
+
+
+async def _replies(session: Session, ding_id: str, *, only_from: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    rows = [r for r in await repository.replies(session, ding_id) if only_from is None or r.user_id in only_from]
+    authors = await accounts_service.users_by_id(session, list({r.user_id for r in rows}))
+    return [reply_view(r, authors.get(r.user_id)) for r in rows]
 
 
 async def get_ding(session: Session, actor: Actor, ding_id: str) -> dict[str, Any]:
@@ -241,11 +247,7 @@ async def get_ding(session: Session, actor: Actor, ding_id: str) -> dict[str, An
         return await sender_view(session, actor, ding)
     assert mine is not None
     sender = (await accounts_service.users_by_id(session, [ding.sender_id])).get(ding.sender_id)
-    replies = [
-        reply_view(r)
-        for r in await repository.replies(session, ding.id)
-        if r.user_id in (actor.user_id, ding.sender_id)
-    ]
+    replies = await _replies(session, ding.id, only_from=(actor.user_id, ding.sender_id))
     return {
         **ding_view(ding, sender),
         "confirmed_at": clock.isoformat(mine.confirmed_at) if mine.confirmed_at else None,
@@ -302,10 +304,10 @@ async def reply(session: Session, actor: Actor, ding_id: str, body: str) -> dict
     await record(
         session,
         events.DingReplied(
-            org_id=actor.org_id, audience=tuple(sorted(audience)), ding_id=ding.id, reply=reply_view(row)
+            org_id=actor.org_id, audience=tuple(sorted(audience)), ding_id=ding.id, reply=reply_view(row, actor.user)
         ),
     )
-    return reply_view(row)
+    return reply_view(row, actor.user)
 
 
 async def remind(
