@@ -317,6 +317,9 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+TRIGRAM = 3
+
+
 async def search(
     session: Session,
     *,
@@ -331,7 +334,9 @@ async def search(
     limit: int,
 ) -> list[Message]:
     """Messages in the reader's chats containing every term (substring match, so Chinese
-    needs no word segmentation). PostgreSQL serves it from a trigram index."""
+    needs no word segmentation). PostgreSQL serves it from a pg_trgm index; SQLite from an
+    FTS5 trigram index for terms of three or more characters (shorter ones filter the rows
+    it finds, or scan when every term is short)."""
     visible = sa.select(ConversationMember.conversation_id).where(
         ConversationMember.user_id == user_id, ConversationMember.org_id == org_id
     )
@@ -343,6 +348,11 @@ async def search(
     )
     for term in terms:
         query = query.where(Message.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
+    indexed = [t for t in terms if len(t) >= TRIGRAM] if session.bind.dialect.name == "sqlite" else []
+    if indexed:
+        phrase = " AND ".join('"' + t.replace('"', '""') + '"' for t in indexed)
+        hits = sa.text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :phrase").bindparams(phrase=phrase)
+        query = query.where(sa.literal_column("messages.rowid").in_(hits))
     if conversation_id:
         query = query.where(Message.conversation_id == conversation_id)
     if sender_id:
