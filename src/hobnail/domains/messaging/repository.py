@@ -348,7 +348,8 @@ async def search(
     )
     for term in terms:
         query = query.where(Message.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
-    indexed = [t for t in terms if len(t) >= TRIGRAM] if session.bind.dialect.name == "sqlite" else []
+    on_sqlite = session.sync_session.get_bind().dialect.name == "sqlite"
+    indexed = [t for t in terms if len(t) >= TRIGRAM] if on_sqlite else []
     if indexed:
         phrase = " AND ".join('"' + t.replace('"', '""') + '"' for t in indexed)
         hits = sa.text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :phrase").bindparams(phrase=phrase)
