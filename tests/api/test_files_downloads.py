@@ -189,3 +189,27 @@ async def test_each_chat_has_a_files_view_searchable_by_name(client: httpx.Async
     assert [m["file"]["name"] for m in more["items"]] == ["logo 标志.png"] and more["next_before"] is None
     hits = check(await client.get("/api/v1/messages/search", params={"q": "brief"}))
     assert [h["message"]["file"]["name"] for h in hits["items"]] == ["brief.docx"]
+
+
+async def test_the_uploader_deletes_a_file_nothing_shows(app: object, client: httpx.AsyncClient) -> None:
+    from tests.support.api import settle
+
+    await setup_org(client)
+    group = await group_with(client, "Drafts", [])
+    draft = await files.upload(client, b"x" * 1000, "draft.txt")
+    sent = await files.upload(client, b"y" * 500, "sent.txt")
+    message = check(
+        await client.post(f"/api/v1/conversations/{group['id']}/messages", json={"file_id": sent["id"]}), 201
+    )
+    assert check(await client.get("/api/v1/files/settings"))["used_bytes"] == 1500
+    in_use = await client.delete(f"/api/v1/files/{sent['id']}")
+    assert (in_use.status_code, in_use.json()["error"]["code"]) == (409, "file_in_use")
+    assert (await client.delete(f"/api/v1/files/{draft['id']}")).status_code == 204
+    await settle(app)  # type: ignore[arg-type]
+    assert (await client.get(f"/api/v1/files/{draft['id']}")).status_code == 404
+    assert (await client.get(draft["download_url"])).status_code == 404
+    assert check(await client.get("/api/v1/files/settings"))["used_bytes"] == 500
+    check(await client.post(f"/api/v1/messages/{message['id']}/recall"))
+    assert (await client.delete(f"/api/v1/files/{sent['id']}")).status_code == 204  # recalled: nothing shows it
+    history = check(await client.get(f"/api/v1/conversations/{group['id']}/messages"))["items"]
+    assert history[-1]["recalled"] and history[-1]["file"] is None

@@ -26,7 +26,7 @@ class Ding(Base):
     sender_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(sa.Text)
     source_message_id: Mapped[str | None] = mapped_column(sa.String(26))
-    file_id: Mapped[str | None] = mapped_column(sa.ForeignKey("files.id"), index=True)  # at most one attachment
+    file_id: Mapped[str | None] = mapped_column(sa.ForeignKey("files.id", ondelete="SET NULL"), index=True)
     attachment: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     channel: Mapped[str] = mapped_column(sa.String(10))  # first channel: in_app | sms | voice | email
     # [{"after_minutes": 5, "channel": "sms"}, {"after_minutes": 15, "channel": "voice", "fallback": "sms"}]

@@ -85,7 +85,7 @@ class Message(Base):
     mentions: Mapped[list[str]] = mapped_column(JSONType, default=list)
     # A file message: the file, and a copy of its (immutable) description so history
     # needs no join.
-    file_id: Mapped[str | None] = mapped_column(sa.ForeignKey("files.id"), index=True)
+    file_id: Mapped[str | None] = mapped_column(sa.ForeignKey("files.id", ondelete="SET NULL"), index=True)
     attachment: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     mentions_all: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()

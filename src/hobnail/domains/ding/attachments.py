@@ -12,5 +12,10 @@ async def _sender_or_recipient(session: Session, actor: Actor, file_id: str) -> 
     return await repository.file_visible_to(session, actor.user_id, file_id)
 
 
+async def _on_a_ding(session: Session, file_id: str) -> bool:
+    return await repository.file_on_a_ding(session, file_id)
+
+
 def register() -> None:
     files_access.register_reader("ding", _sender_or_recipient)
+    files_access.register_referrer("ding", _on_a_ding)

@@ -125,3 +125,8 @@ async def file_visible_to(session: Session, user_id: str, file_id: str) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+async def file_on_a_ding(session: Session, file_id: str) -> bool:
+    found = await session.scalar(sa.select(Ding.id).where(Ding.file_id == file_id, Ding.recalled_at.is_(None)).limit(1))
+    return found is not None

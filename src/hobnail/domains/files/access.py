@@ -16,7 +16,9 @@ from hobnail.domains.files import repository
 from hobnail.models import StoredFile
 
 Reader = Callable[[Session, Actor, str], Awaitable[bool]]
+Referrer = Callable[[Session, str], Awaitable[bool]]
 _readers: dict[str, Reader] = {}
+_referrers: dict[str, Referrer] = {}
 
 
 class FileNotFound(NotFound):
@@ -32,6 +34,18 @@ class UploadNotFound(NotFound):
 def register_reader(name: str, reader: Reader) -> None:
     """``reader(session, actor, file_id)`` says whether the actor may read the file."""
     _readers[name] = reader
+
+
+def register_referrer(name: str, referrer: Referrer) -> None:
+    """``referrer(session, file_id)`` says whether something of that domain still shows the file."""
+    _referrers[name] = referrer
+
+
+async def in_use(session: Session, file_id: str) -> bool:
+    for referrer in _referrers.values():
+        if await referrer(session, file_id):
+            return True
+    return False
 
 
 async def may_read(session: Session, actor: Actor, stored: StoredFile) -> bool:

@@ -26,4 +26,9 @@ def register_jobs(settings: Settings) -> None:
         if reclaimed:
             log.info("expired uploads reclaimed", extra={"count": reclaimed})
 
+    async def delete_bytes(_sessionmaker: async_sessionmaker[Session], payload: dict[str, Any]) -> None:
+        for key in payload["keys"]:
+            await storage.delete(key)  # idempotent; a StorageError fails the job, which is retried
+
     registry.register_external("files.expire", expire, every=EXPIRE_EVERY)
+    registry.register_external("files.delete_bytes", delete_bytes)

@@ -246,6 +246,13 @@ async def get_file(
     return await service.describe(session, actor, file_id, signer=_signer(request), settings=settings)
 
 
+@router.delete("/files/{file_id}", status_code=204)
+async def delete_file(file_id: str, actor: CurrentActor, session: DB) -> Response:
+    """The uploader deletes a finished file that no message or DING shows (409 otherwise)."""
+    await service.delete_file(session, actor, file_id)
+    return Response(status_code=204)
+
+
 @router.get("/files/{file_id}/download", status_code=302, response_class=RedirectResponse)
 async def download_redirect(
     request: Request,

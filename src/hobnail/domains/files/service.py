@@ -6,14 +6,17 @@ from dataclasses import asdict
 from typing import Any
 
 from hobnail.core.config import Settings
+from hobnail.core.errors import Conflict
 from hobnail.db.session import Session
 from hobnail.domains.accounts.access import Actor, require_admin
+from hobnail.domains.files import access as files_access
 from hobnail.domains.files import repository
 from hobnail.domains.files.access import FileNotFound, access_file, access_own_upload
 from hobnail.domains.files.links import Signer
 from hobnail.domains.files.presenters import file_view, upload_view
 from hobnail.domains.files.protocol import may_show_inline
 from hobnail.domains.files.settings import file_settings, update_file_settings
+from hobnail.jobs import queue
 from hobnail.models import StoredFile
 
 
@@ -53,6 +56,26 @@ async def attachable(session: Session, actor: Actor, file_id: str) -> dict[str, 
     """The description of a finished file the actor may read, to copy into a message or DING.
     Raises FileNotFound for a missing, unfinished or unshared file."""
     return file_view(await access_file(session, actor, file_id))
+
+
+class FileInUse(Conflict):
+    code = "file_in_use"
+    message = "The file was sent in a chat or a DING; recall that first."
+
+
+async def delete_file(session: Session, actor: Actor, file_id: str) -> None:
+    """The uploader drops a finished file nothing shows (e.g. attached to a DING draft,
+    then removed), so it stops counting against the quota. Side effect: a job removes the
+    bytes after commit (a rollback keeps them)."""
+    stored = await access_own_upload(session, actor, file_id)
+    if stored.status != "complete":
+        raise FileNotFound("Unfinished uploads are dropped with tus termination (DELETE /uploads/{id}).")
+    if await files_access.in_use(session, stored.id):
+        raise FileInUse()
+    keys = [stored.storage_key] + ([stored.thumbnail_key] if stored.thumbnail_key else [])
+    await session.delete(stored)
+    await session.flush()
+    await queue.enqueue(session, "files.delete_bytes", {"keys": keys})
 
 
 async def my_uploads(session: Session, actor: Actor) -> list[dict[str, Any]]:

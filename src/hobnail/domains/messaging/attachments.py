@@ -16,9 +16,15 @@ async def _member_sees_file(session: Session, actor: Actor, file_id: str) -> boo
     return await repository.file_visible_to(session, actor.user_id, file_id)
 
 
+async def _on_a_message(session: Session, file_id: str) -> bool:
+    return await repository.file_on_a_message(session, file_id)
+
+
 def register() -> None:
-    """A member of a chat may read the files sent there, until the message is recalled."""
+    """A member of a chat may read the files sent there, until the message is recalled;
+    a file on a message (not recalled) cannot be deleted."""
     files_access.register_reader("messaging", _member_sees_file)
+    files_access.register_referrer("messaging", _on_a_message)
 
 
 async def conversation_files(

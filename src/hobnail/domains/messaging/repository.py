@@ -385,6 +385,13 @@ async def file_visible_to(session: Session, user_id: str, file_id: str) -> bool:
     return found is not None
 
 
+async def file_on_a_message(session: Session, file_id: str) -> bool:
+    found = await session.scalar(
+        sa.select(Message.id).where(Message.file_id == file_id, Message.recalled_at.is_(None)).limit(1)
+    )
+    return found is not None
+
+
 async def file_messages(
     session: Session, conversation_id: str, *, name_contains: str | None, before_seq: int | None, limit: int
 ) -> list[Message]:
