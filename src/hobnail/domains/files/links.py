@@ -25,6 +25,7 @@ from hobnail.models import InstanceSecret
 
 SECRET_NAME = "download_links"
 VARIANTS = ("original", "thumbnail")
+LINK_STEP_SECONDS = 300
 
 
 class LinkInvalid(Forbidden):
@@ -55,7 +56,10 @@ class Signer:
         return base64.urlsafe_b64encode(digest[:20]).decode().rstrip("=")
 
     def url(self, file_id: str, *, variant: str = "original", inline: bool = False, seconds: int = 600) -> str:
-        link = Link(file_id, variant, inline, int(clock.now().timestamp()) + seconds)
+        """A link valid for ``seconds`` (rounded up to the next 5 minutes, so links asked for
+        within those minutes are the same URL and a browser can reuse what it fetched)."""
+        deadline = int(clock.now().timestamp()) + seconds
+        link = Link(file_id, variant, inline, -(-deadline // LINK_STEP_SECONDS) * LINK_STEP_SECONDS)
         query = f"v={variant}&i={int(inline)}&e={link.expires}&s={self._signature(link)}"
         return f"/api/v1/downloads/{file_id}?{query}"
 

@@ -19,6 +19,8 @@ def reply_ref(message: Message | None) -> dict[str, Any] | None:
         "seq": message.seq,
         "sender_id": message.sender_id,
         "body": "" if message.recalled_at else message.body[:EXCERPT],
+        "kind": message.kind,
+        "file_name": (message.attachment or {}).get("name") if not message.recalled_at else None,
         "recalled": message.recalled_at is not None,
     }
 

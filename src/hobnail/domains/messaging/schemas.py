@@ -103,6 +103,8 @@ class ReplyRef(BaseModel):
     seq: int
     sender_id: str | None
     body: str
+    kind: str = "text"
+    file_name: str | None = Field(default=None, description="A file message's file name")
     recalled: bool
 
 

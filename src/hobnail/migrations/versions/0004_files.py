@@ -71,7 +71,9 @@ def upgrade() -> None:
             )
         )
         batch_op.create_index(batch_op.f("ix_dings_file_id"), ["file_id"], unique=False)
-        batch_op.create_foreign_key(batch_op.f("fk_dings_file_id_files"), "files", ["file_id"], ["id"], ondelete="SET NULL")
+        batch_op.create_foreign_key(
+            batch_op.f("fk_dings_file_id_files"), "files", ["file_id"], ["id"], ondelete="SET NULL"
+        )
 
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("file_id", sa.String(length=26), nullable=True))
@@ -81,7 +83,9 @@ def upgrade() -> None:
             )
         )
         batch_op.create_index(batch_op.f("ix_messages_file_id"), ["file_id"], unique=False)
-        batch_op.create_foreign_key(batch_op.f("fk_messages_file_id_files"), "files", ["file_id"], ["id"], ondelete="SET NULL")
+        batch_op.create_foreign_key(
+            batch_op.f("fk_messages_file_id_files"), "files", ["file_id"], ["id"], ondelete="SET NULL"
+        )
 
     # ### end Alembic commands ###
 

@@ -9,6 +9,11 @@ export function setCsrfToken(token) {
   csrfToken = token || null;
 }
 
+/** The header writes need, for clients that send their own requests (tus uploads). */
+export function csrfHeaders() {
+  return csrfToken ? { "X-CSRF-Token": csrfToken } : {};
+}
+
 /**
  * Called when the server says the session is gone (401 not_authenticated). Other 401s, such
  * as wrong_password from POST /me/password, are ordinary form errors.
@@ -135,4 +140,19 @@ export function upload(method, path, formData, { query, onProgress } = {}) {
     xhr.addEventListener("error", () => reject(new ApiError(0, "network_error", "Network error", {})));
     xhr.send(formData);
   });
+}
+
+/** A tus-js-client failure as an ApiError (the server's JSON error when it sent one). */
+export function tusError(error) {
+  const res = error && error.originalResponse;
+  if (!res) return new ApiError(0, "network_error", error?.message || "Network error", {});
+  let body = null;
+  try {
+    body = JSON.parse(res.getBody() || "null");
+  } catch {
+    body = null;
+  }
+  const status = res.getStatus();
+  if (body && body.error) return new ApiError(status, body.error.code, body.error.message, body.error.details);
+  return new ApiError(status, "http_error", `HTTP ${status}`, {});
 }

@@ -1,6 +1,7 @@
 // The DING alert, on every page: unconfirmed DINGs (GET /dings/received on sign-in, then
 // ding.received from the event stream) queue up and show one at a time in a modal
-// alertdialog with a beep, a big 收到 / Confirm button and a reply box. ding.confirmed (e.g.
+// alertdialog with a beep, the text and its attachment (Open / Download, so the plan can be
+// read first), a big 收到 / Confirm button and a reply box. ding.confirmed (e.g.
 // from another device) closes it; ding.recalled closes it with a note. "Later" hides the alert
 // for this page load; the DING stays unconfirmed (nav badge, DING page). install() from main.js.
 
@@ -11,6 +12,7 @@ import { onSessionChange, onShellBuilt } from "./app.js";
 import { org } from "./state.js";
 import { h, clear, toast, avatar, formatDateTime, uid } from "./ui.js";
 import { icon } from "./icons.js";
+import { dingFile } from "./pages/ding/attachment.js";
 
 const pending = new Map(); // ding id → DingOut (unconfirmed, sent, not recalled), in arrival order
 const snoozed = new Set(); // hidden with "Later" on this page load
@@ -83,7 +85,8 @@ function beep() {
 function notifyBrowser(ding) {
   if (typeof window.Notification !== "function" || Notification.permission !== "granted" || !document.hidden) return;
   try {
-    const n = new Notification(t("ding.alertFrom", { name: ding.sender?.name || "" }), { body: ding.body, tag: `ding-${ding.id}`, requireInteraction: true });
+    const body = ding.file ? `${ding.body}\n${t("ding.attachmentNamed", { name: ding.file.name })}` : ding.body;
+    const n = new Notification(t("ding.alertFrom", { name: ding.sender?.name || "" }), { body, tag: `ding-${ding.id}`, requireInteraction: true });
     n.onclick = () => {
       window.focus();
       n.close();
@@ -162,6 +165,7 @@ function open(ding) {
   const replyId = uid("ding-alert-reply");
   const waiting = () => [...pending.keys()].filter((x) => !snoozed.has(x)).length;
   const count = h("p", { class: "ding-alert-count", "data-testid": "ding-alert-count", "aria-live": "polite" });
+  const attachment = ding.file ? h("div", { class: "ding-alert-file" }, dingFile(ding.file)) : null;
   const note = h("p", { class: "notice ding-alert-note", role: "status", "data-testid": "ding-alert-note", hidden: true });
   const confirmBtn = h("button", { type: "button", class: "btn btn-primary ding-confirm-btn", "data-testid": "ding-alert-confirm" }, t("ding.confirm"));
   const laterBtn = h("button", { type: "button", class: "btn", "data-testid": "ding-alert-later" }, t("ding.later"));
@@ -201,6 +205,7 @@ function open(ding) {
       count,
     ),
     h("div", { class: "ding-alert-text", id: bodyId, dir: "auto", "data-testid": "ding-alert-body" }, ding.body),
+    attachment,
     note,
     replyForm,
     h("div", { class: "ding-alert-actions" }, laterBtn, confirmBtn),
@@ -228,6 +233,7 @@ function open(ding) {
       note.hidden = false;
       note.textContent = t("ding.recalledNote");
       clear(el.querySelector("[data-testid=ding-alert-body]"));
+      attachment?.remove();
       replyForm.remove();
       laterBtn.remove();
       confirmBtn.textContent = t("common.close");

@@ -18,7 +18,7 @@
 //              member-list, member-row [data-member-id], member-list-empty, load-more
 // Person card: person-card (dialog), person-name, person-title, person-role,
 //              person-departments, person-phone, person-email, person-employee-no, person-joined
-// Admin tabs:  admin-tabs, admin-tab-org|members|departments|invitations|import
+// Admin tabs:  admin-tabs, admin-tab-org|members|departments|invitations|import|ding|files
 // Admin org:   org-form, org-name-input, org-timezone, org-language, org-save
 // Members:     member-add, admin-member-search, show-deactivated, admin-member-table,
 //              admin-member-rows, admin-member-row [data-member-id], member-edit,
@@ -102,6 +102,21 @@
 // Settings:    quiet-form, quiet-start, quiet-end, quiet-save, quiet-clear
 // Admin DING:  admin-tab-ding, ding-settings-form, ding-scope, ding-per-hour, ding-cap-<channel>,
 //              ding-quota-sms|voice, ding-allow-critical, ding-settings-save, ding-usage
+// Admin files: files-usage, files-used, files-usage-bar (role=progressbar), files-count,
+//              files-backend, files-max-now, files-settings-form, files-max-mb, files-quota-mb,
+//              files-settings-save
+// Uploads:     attach-button, attach-input (hidden <input type=file multiple>), drop-zone,
+//              upload-tray, upload-row [data-upload-key, data-state, data-upload-id],
+//              upload-unfinished [data-upload-id] (server-held, after a reload), upload-name,
+//              upload-progress (role=progressbar), upload-percent, upload-status, upload-error,
+//              upload-pause, upload-resume, upload-retry, upload-cancel, upload-choose-again,
+//              upload-again-input, upload-discard
+// File msgs:   message-file [data-file-id], file-image > file-thumbnail, file-video, file-audio,
+//              file-card [data-kind], file-name, file-size, file-open, file-download,
+//              image-viewer (dialog), image-viewer-img, viewer-open, viewer-download
+// Files view:  chat-files (header button), files-dialog, files-search, files-status, files-list,
+//              files-row [data-message-id, data-file-id], files-name, files-size, files-sender,
+//              files-date, files-jump, files-download, files-more
 // ────────────────────────────────────────────────────────────────────────────────────────
 
 import { start } from "./app.js";
@@ -123,6 +138,7 @@ import * as adminDepartments from "./pages/admin/departments.js";
 import * as adminInvitations from "./pages/admin/invitations.js";
 import * as adminImport from "./pages/admin/import.js";
 import * as adminDing from "./pages/admin/ding.js";
+import * as adminFiles from "./pages/admin/files.js";
 
 // public: no sign-in needed; bare: rendered without the app shell; admin: owners/admins only.
 const ROUTES = [
@@ -143,6 +159,7 @@ const ROUTES = [
   { path: "/admin/invitations", page: adminInvitations, title: "admin.tabInvitations", admin: true },
   { path: "/admin/import", page: adminImport, title: "admin.tabImport", admin: true },
   { path: "/admin/ding", page: adminDing, title: "admin.tabDing", admin: true },
+  { path: "/admin/files", page: adminFiles, title: "admin.tabFiles", admin: true },
   { path: "/settings", page: settings, title: "nav.settings" },
 ];
 

@@ -10,6 +10,7 @@ export const ADMIN_TABS = [
   { id: "invitations", path: "/admin/invitations", label: "admin.tabInvitations" },
   { id: "import", path: "/admin/import", label: "admin.tabImport" },
   { id: "ding", path: "/admin/ding", label: "admin.tabDing" },
+  { id: "files", path: "/admin/files", label: "admin.tabFiles" },
 ];
 
 /** Appends the admin header + tabs to ctx.main and returns the content container. */

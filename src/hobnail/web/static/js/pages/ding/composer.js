@@ -3,7 +3,8 @@
 // with the reason), escalation (organisation default / none / custom steps), critical, and
 // send now or at a time in the organisation's time zone.
 // /ding/new?message=MESSAGE_ID&conversation=CONVERSATION_ID comes from a chat message's menu;
-// dingMessage() stores the text for it (sessionStorage, so a reload keeps it).
+// dingMessage() stores the text and file for it (sessionStorage, so a reload keeps it).
+// One file may go along: uploaded with tus here, sent as file_id once finished.
 
 import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
@@ -14,6 +15,7 @@ import { orgTimezone, user } from "../../state.js";
 import { fetchDepartments, buildTree, flatten } from "../../depts.js";
 import { loadMembers } from "../messages/store.js";
 import { loadChannels, channelLabel, unavailableReason, policyText, CHANNELS, STEP_CHANNELS } from "./common.js";
+import { attachmentPicker } from "./attachment.js";
 
 const DRAFT_KEY = "hobnail.ding.draft";
 const MAX_STEPS = 5;
@@ -21,17 +23,18 @@ const MAX_STEPS = 5;
 /** From a chat message's action menu: open the composer with its text and chat. */
 export function dingMessage(message, conv) {
   try {
-    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ message_id: message.id, body: message.body || "" }));
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ message_id: message.id, body: message.body || "", file: message.file || null }));
   } catch {
     /* private mode: the server fills in the text */
   }
   navigate(`/ding/new?message=${encodeURIComponent(message.id)}&conversation=${encodeURIComponent(conv.id)}`);
 }
 
+/** {message_id, body, file} stored by dingMessage() for this message, or null. */
 function draftFor(messageId) {
   try {
     const d = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
-    return d && d.message_id === messageId ? d.body : null;
+    return d && d.message_id === messageId ? d : null;
   } catch {
     return null;
   }
@@ -232,7 +235,7 @@ export async function render(ctx) {
   const textId = uid("ding-text");
   const draft = messageId ? draftFor(messageId) : null;
   const text = h("textarea", { id: textId, name: "body", rows: 4, maxlength: 10000, "data-testid": "ding-text", "aria-describedby": `${textId}-hint ${textId}-error` });
-  text.value = draft || "";
+  text.value = draft?.body || "";
   const textField = h(
     "div",
     { class: "field" },
@@ -364,7 +367,19 @@ export async function render(ctx) {
     h("p", { class: "hint", id: `${atId}-hint` }, t("ding.timezoneHint", { zone: zone || Intl.DateTimeFormat().resolvedOptions().timeZone })),
     h("p", { class: "field-error", id: `${atId}-error` }),
   );
-  const submit = h("button", { type: "submit", class: "btn btn-primary ding-send", "data-testid": "ding-send" }, icon("ding", 18), t("ding.sendNow"));
+  const sendHintId = uid("ding-send-hint");
+  const submit = h("button", { type: "submit", class: "btn btn-primary ding-send", "data-testid": "ding-send", "aria-describedby": sendHintId }, icon("ding", 18), t("ding.sendNow"));
+  const sendHint = h("p", { class: "hint ding-send-hint", id: sendHintId, "data-testid": "ding-send-hint", "aria-live": "polite", hidden: true });
+  // ----- attachment: Send waits until the upload has finished -----
+  let sending = false;
+  const attachment = attachmentPicker({ fromMessage: draft?.file || null, onChange: syncSend });
+  function syncSend() {
+    const state = attachment.state();
+    const wait = state === "uploading" || state === "failed";
+    submit.disabled = sending || wait;
+    sendHint.hidden = !wait;
+    sendHint.textContent = state === "uploading" ? t("ding.sendWaitUpload") : state === "failed" ? t("ding.sendFixUpload") : "";
+  }
   const whenRadio = (value, label, checked) => {
     const id = uid("w");
     return h(
@@ -396,7 +411,18 @@ export async function render(ctx) {
     "form",
     { class: "ding-composer", novalidate: true, "data-testid": "ding-composer" },
     recipients,
-    h("section", { class: "card stack" }, textField, channelBox, escalationBox, critical, whenBox, formError(), h("div", { class: "actions" }, h("a", { href: "/ding/sent", class: "btn" }, t("common.cancel")), submit)),
+    h(
+      "section",
+      { class: "card stack" },
+      textField,
+      attachment.el,
+      channelBox,
+      escalationBox,
+      critical,
+      whenBox,
+      formError(),
+      h("div", { class: "actions" }, sendHint, h("a", { href: "/ding/sent", class: "btn" }, t("common.cancel")), submit),
+    ),
   );
   clear(holder, form);
   renderChips();
@@ -404,7 +430,10 @@ export async function render(ctx) {
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
+    if (sending) return;
     clearErrors(form);
+    syncSend();
+    if (submit.disabled) return;
     const body = text.value.trim();
     if (!people.size && !depts.size) return showError(form, { code: "no_recipients", details: {} });
     if (!body && !messageId) return showError(form, { code: "empty_ding", field: "body", details: { field: "body" } });
@@ -431,6 +460,9 @@ export async function render(ctx) {
       scheduled_at: scheduledAt,
       source_message_id: messageId || null,
     };
+    const fileId = attachment.fileId();
+    if (fileId) payload.file_id = fileId;
+    sending = true;
     busy(form, async () => {
       try {
         const ding = await api.post("/dings", payload);
@@ -442,6 +474,11 @@ export async function render(ctx) {
         showError(form, error.code === "rate_limited" ? { code: "ding_rate_limited", message: error.message, details: error.details } : error);
         if (!error.field) form.querySelector(".form-error")?.scrollIntoView({ block: "nearest" });
       }
+    }).finally(() => {
+      sending = false;
+      syncSend();
     });
   });
+  // Leaving the page stops an unfinished upload (its bytes are dropped on the server).
+  return () => attachment.dispose();
 }

@@ -1,12 +1,13 @@
 // /ding/:id — as the sender: progress, each recipient's timeline (delivered, attempts,
 // confirmed), replies, "Remind unconfirmed" (with a countdown until next_remind_at) and
-// "Recall"; as a recipient: the text, 收到 / Confirm and replies. Live from the event stream.
+// "Recall"; as a recipient: the text, 收到 / Confirm and replies. Both see the attachment. Live from the event stream.
 
 import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
 import { h, clear, toast, avatar, formatDateTime, confirmDialog, loading, uid } from "../../ui.js";
 import { user } from "../../state.js";
 import { markConfirmed } from "../../ding-alert.js";
+import { dingFile } from "./attachment.js";
 import { loadChannels, channelLabel, unavailableReason, attemptStatus, attemptReason, policyText, progressEl, statusTag, CHANNELS } from "./common.js";
 
 function backLink(toSent) {
@@ -163,6 +164,7 @@ export async function render(ctx) {
           h("div", { class: "ding-item-tags" }, statusTag(ding), ding.critical ? h("span", { class: "tag tag-danger" }, t("ding.critical")) : null),
         ),
         ding.status === "recalled" ? h("p", { class: "notice", "data-testid": "ding-recalled" }, t("ding.recalledNote")) : h("div", { class: "ding-body", dir: "auto", "data-testid": "ding-detail-body" }, ding.body),
+        ding.status !== "recalled" && ding.file ? h("div", { class: "ding-detail-file" }, dingFile(ding.file)) : null,
       ),
     ];
   }

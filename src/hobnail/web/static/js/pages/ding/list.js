@@ -1,10 +1,11 @@
 // /ding (Received: unconfirmed first, confirm in place) and /ding/sent (progress "x / y
-// confirmed", live from ding.progress). Items link to /ding/:id.
+// confirmed", live from ding.progress). Items link to /ding/:id and show the attachment.
 
 import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
 import { h, clear, toast, avatar, formatDateTime, emptyState, loading } from "../../ui.js";
 import { subscribe, markConfirmed } from "../../ding-alert.js";
+import { dingFile } from "./attachment.js";
 import { dingFrame, newDingButton, progressEl, statusTag, updateTabCount, channelLabel } from "./common.js";
 
 function notifyButton() {
@@ -51,6 +52,7 @@ function receivedItem(d, onConfirm) {
         h("time", { class: "ding-item-time muted small", datetime: d.sent_at || "" }, formatDateTime(d.sent_at)),
       ),
       d.status === "recalled" ? h("p", { class: "ding-item-text muted" }, t("ding.recalledNote")) : preview(d.body),
+      d.status !== "recalled" && d.file ? dingFile(d.file, { compact: true }) : null,
       h(
         "div",
         { class: "ding-item-tags" },
@@ -92,6 +94,7 @@ function sentItem(d) {
           d.status === "scheduled" ? t("ding.scheduledFor", { time: formatDateTime(d.scheduled_at) }) : formatDateTime(d.sent_at),
         ),
       ),
+      d.status !== "recalled" && d.file ? dingFile(d.file, { compact: true }) : null,
       h(
         "div",
         { class: "ding-item-tags" },

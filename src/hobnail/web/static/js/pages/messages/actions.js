@@ -5,7 +5,7 @@ import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
 import { h, clear, dialog, confirmDialog, toast, copyText, avatar, formError, showError, busy, uid, loading } from "../../ui.js";
 import { store, meId, subscribe, conversationTitle, sortedConversations } from "./store.js";
-import { plain } from "./text.js";
+import { messageText } from "./text.js";
 import { conversationAvatar } from "./list.js";
 import { dingMessage } from "../ding/composer.js";
 
@@ -30,7 +30,7 @@ export function allowedActions(message, conv) {
   return {
     reply: active,
     forward: true,
-    copy: true,
+    copy: message.kind !== "file" || !!message.body,
     edit: active && own && editWindow > 0 && age < editWindow,
     recall: active && ((own && age < RECALL_MS) || (conv.kind !== "direct" && isGroupAdmin(conv))),
     pin: active && canPin && !message.pinned,
@@ -155,7 +155,7 @@ export function editMessage(message, members) {
     "form",
     { class: "stack", "data-testid": "edit-form", novalidate: true },
     formError(),
-    h("div", { class: "field" }, h("label", { for: id }, t("messages.editLabel")), area),
+    h("div", { class: "field" }, h("label", { for: id }, message.kind === "file" ? t("files.captionLabel") : t("messages.editLabel")), area),
     h(
       "div",
       { class: "actions" },
@@ -175,7 +175,7 @@ export function editMessage(message, members) {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const body = area.value.trim();
-    if (!body) return;
+    if (!body && message.kind !== "file") return; // a file's caption may be emptied
     // Keep the mentions whose @name is still in the text.
     const mentions = (message.mentions || []).filter((uid) => {
       const m = (members || []).find((x) => x.user_id === uid);
@@ -233,7 +233,7 @@ export function forwardMessage(message) {
     "form",
     { class: "stack" },
     formError(),
-    h("blockquote", { class: "fwd-preview" }, plain(message.body).slice(0, 200)),
+    h("blockquote", { class: "fwd-preview" }, messageText(message).slice(0, 200)),
     h("div", { class: "field" }, h("label", { for: searchId, class: "sr-only" }, t("messages.forwardSearch")), search),
     list,
     h("div", { class: "actions" }, submit),

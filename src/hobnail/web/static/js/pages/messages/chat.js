@@ -1,5 +1,6 @@
 // The chat view: header, announcement and pins, the message log (infinite scroll upward,
-// day separators, unread divider, live updates, receipts), typing line and the composer.
+// day separators, unread divider, live updates, receipts), typing line, uploads (upload-tray.js;
+// files come from the composer, paste and drag-and-drop) and the composer.
 
 import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
@@ -23,7 +24,10 @@ import { glyph } from "./glyphs.js";
 import { createComposer } from "./composer.js";
 import { showActionsMenu, closeMenu, recallMessage, setPinned, copyMessage, editMessage, forwardMessage, showReceipts } from "./actions.js";
 import { openSettings } from "./settings.js";
-import { systemPeople, dayKey, plain } from "./text.js";
+import { createUploadTray } from "./upload-tray.js";
+import { openFiles } from "./files.js";
+import { icon } from "../../icons.js";
+import { systemPeople, dayKey, messageText } from "./text.js";
 
 const PAGE = 50;
 
@@ -71,12 +75,18 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     { type: "button", class: "btn btn-small", "data-testid": "chat-settings", onclick: () => openSettings(convId, { onLeft }) },
     t("messages.settings"),
   );
+  const filesButton = h(
+    "button",
+    { type: "button", class: "icon-btn", "aria-label": t("files.title"), title: t("files.title"), "aria-haspopup": "dialog", "data-testid": "chat-files", onclick: () => openFiles(convId, { onJump: (id) => jumpTo(id) }) },
+    icon("folder", 20),
+  );
   const head = h(
     "header",
     { class: "chat-head" },
     h("button", { type: "button", class: "icon-btn chat-back", "aria-label": t("messages.back"), "data-testid": "chat-back", onclick: onBack }, "‹"),
     headAvatar,
     h("div", { class: "chat-head-text" }, title, subtitle),
+    filesButton,
     settingsButton,
   );
   const banner = h("div", { class: "chat-banner" });
@@ -96,7 +106,9 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     getConv: conv,
     getMembers: () => membersList(),
     onSend: (draft) => send(draft),
+    onFiles: (files) => tray.addFiles(files),
   });
+  const tray = createUploadTray({ convId, canSend: () => !composer.input.disabled, onSent: (m) => acceptOwn(m) });
   const el = h(
     "section",
     { class: "chat", "aria-labelledby": titleId, "data-testid": "chat", "data-conversation-id": convId },
@@ -104,8 +116,11 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     banner,
     h("div", { class: "chat-log-wrap" }, log, jumpUnread, jumpLatest),
     typing,
+    tray.el,
     composer.el,
+    tray.drop,
   );
+  tray.watchDrops(el);
 
   async function membersList() {
     const c = conv();
@@ -168,7 +183,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
           h(
             "button",
             { type: "button", class: "link-btn chat-pin", "data-testid": "chat-pin", onclick: () => jumpTo(first.id) },
-            `${personName(first.sender_id)}: ${plain(first.body).slice(0, 80)}`,
+            `${personName(first.sender_id)}: ${messageText(first).slice(0, 80)}`,
           ),
           pins.length > 1
             ? h(
@@ -178,7 +193,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
                 h(
                   "ul",
                   {},
-                  pins.map((p) => h("li", {}, h("button", { type: "button", class: "link-btn", onclick: () => jumpTo(p.id) }, `${personName(p.sender_id)}: ${plain(p.body).slice(0, 80)}`))),
+                  pins.map((p) => h("li", {}, h("button", { type: "button", class: "link-btn", onclick: () => jumpTo(p.id) }, `${personName(p.sender_id)}: ${messageText(p).slice(0, 80)}`))),
                 ),
               )
             : null,
@@ -563,6 +578,16 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     return true;
   }
 
+  /** Our file message, from the upload queue's POST (the stream may bring it too). */
+  function acceptOwn(m) {
+    if (s.destroyed || s.byId.has(m.id)) return;
+    if (s.hasAfter) {
+      jumpLatest.hidden = false;
+      return;
+    }
+    appendLive(m);
+  }
+
   // ---------- actions ----------
 
   function openActions(message, anchor) {
@@ -676,6 +701,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     destroy() {
       s.destroyed = true;
       stop();
+      tray.destroy();
       closeMenu();
       document.removeEventListener("visibilitychange", onVisible);
       window.removeEventListener("focus", onVisible);

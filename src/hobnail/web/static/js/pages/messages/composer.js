@@ -1,17 +1,29 @@
 // The composer: multi-line input (Enter sends, Shift+Enter breaks the line), emoji picker,
-// @mention picker, reply quote and throttled typing pings.
+// @mention picker, reply quote, throttled typing pings, and files (attach button, pasted
+// pictures) handed to opts.onFiles.
 
 import { api } from "../../api.js";
 import { t } from "../../i18n.js";
 import { h, clear, uid } from "../../ui.js";
 import { store, meId, personName } from "./store.js";
-import { plain } from "./text.js";
+import { glyph } from "./glyphs.js";
+import { messageText } from "./text.js";
 
 const EMOJI = "😀 😂 🤣 😊 😍 😘 😎 🤔 😅 😭 😡 😱 👍 👎 👏 🙏 💪 👌 🤝 ✌️ 🎉 🔥 ❤️ 💔 ⭐ ✅ ❌ ⚠️ ☕ 🍵 🍚 🍜 🍺 🎂 🌹 🚀 📅 📌 💡 💯".split(" ");
 const TYPING_EVERY_MS = 3000;
 
+/** Pasted pictures are all called "image.png": give each a dated name. */
+function pastedName(file) {
+  if (file.name && file.name !== "image.png") return file;
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+  const ext = (file.type.split("/")[1] || "png").replace("jpeg", "jpg");
+  return new File([file], `${t("files.pastedImage")}-${stamp}.${ext}`, { type: file.type, lastModified: file.lastModified });
+}
+
 /**
- * opts: {getConv(), getMembers() → Promise<[MemberOut]>, onSend({body, mentions, mention_all, reply_to}) }
+ * opts: {getConv(), getMembers() → Promise<[MemberOut]>, onSend({body, mentions, mention_all, reply_to}), onFiles([File]) }
  * Returns {el, setReply(message), focus(), refresh()}.
  */
 export function createComposer(opts) {
@@ -41,6 +53,17 @@ export function createComposer(opts) {
     { type: "button", class: "icon-btn", "aria-label": t("messages.emoji"), "aria-expanded": "false", "data-testid": "emoji-button", onclick: () => toggleEmoji() },
     "☺",
   );
+  const fileInput = h("input", { type: "file", multiple: true, hidden: true, tabindex: "-1", "data-testid": "attach-input" });
+  const attachButton = h(
+    "button",
+    { type: "button", class: "icon-btn", "aria-label": t("files.attach"), title: t("files.attach"), "data-testid": "attach-button", onclick: () => fileInput.click() },
+    glyph("clip", 20),
+  );
+  fileInput.addEventListener("change", () => {
+    const files = [...(fileInput.files || [])];
+    fileInput.value = "";
+    if (files.length && opts.onFiles) opts.onFiles(files);
+  });
   const mentionButton = h("button", { type: "button", class: "icon-btn", "aria-label": t("messages.mention"), "data-testid": "mention-button", onclick: () => insertText("@") }, "@");
   const sendButton = h("button", { type: "submit", class: "btn btn-primary composer-send", "data-testid": "send-button" }, t("messages.send"));
   const note = h("p", { class: "composer-note", hidden: true, "data-testid": "composer-disabled" });
@@ -50,7 +73,7 @@ export function createComposer(opts) {
     replyBar,
     mentionList,
     emojiPanel,
-    h("div", { class: "composer-tools" }, emojiButton, mentionButton),
+    h("div", { class: "composer-tools" }, emojiButton, mentionButton, attachButton, fileInput),
     h("div", { class: "composer-row" }, h("label", { for: inputId, class: "sr-only" }, t("messages.composer")), input, sendButton),
     h("p", { id: hintId, class: "sr-only" }, t("messages.composerHint")),
     note,
@@ -177,6 +200,13 @@ export function createComposer(opts) {
     ping();
   });
   input.addEventListener("click", () => updateMentions());
+  // A pasted picture (a screenshot) is sent as a file; pasted text stays text.
+  input.addEventListener("paste", (e) => {
+    const files = [...(e.clipboardData?.files || [])];
+    if (!files.length || !opts.onFiles) return;
+    e.preventDefault();
+    opts.onFiles(files.map(pastedName));
+  });
   input.addEventListener("blur", () => setTimeout(closeMentions, 150));
   input.addEventListener("keydown", (e) => {
     if (mentionState && !mentionList.hidden) {
@@ -231,7 +261,7 @@ export function createComposer(opts) {
     if (!message) return clear(replyBar);
     clear(
       replyBar,
-      h("span", { class: "composer-reply-text" }, t("messages.replyingTo", { name: personName(message.sender_id) }), " ", h("q", {}, plain(message.body).slice(0, 120))),
+      h("span", { class: "composer-reply-text" }, t("messages.replyingTo", { name: personName(message.sender_id) }), " ", h("q", {}, messageText(message).slice(0, 120))),
       h("button", { type: "button", class: "icon-btn", "aria-label": t("messages.cancelReply"), "data-testid": "reply-cancel", onclick: () => setReply(null) }, "×"),
     );
     input.focus();
@@ -247,6 +277,7 @@ export function createComposer(opts) {
     input.disabled = !!blocked;
     sendButton.disabled = !!blocked;
     emojiButton.disabled = !!blocked;
+    attachButton.disabled = !!blocked;
     mentionButton.disabled = !!blocked || conv.kind === "direct";
     mentionButton.hidden = conv.kind === "direct";
     note.hidden = !blocked;

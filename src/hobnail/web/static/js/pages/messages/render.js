@@ -1,9 +1,11 @@
 // One message in the chat log: system lines, recalled notes, bubbles with sender, reply quote,
-// forwarded tag, body (Markdown subset), time, "edited", receipts and pending/failed state.
+// forwarded tag, file (attachments.js), body (Markdown subset) or caption, time, "edited",
+// receipts and pending/failed state.
 
 import { t } from "../../i18n.js";
 import { h, avatar } from "../../ui.js";
 import { renderMarkdown } from "./markdown.js";
+import { renderAttachment } from "./attachments.js";
 import { store, meId, personName } from "./store.js";
 import { systemText, recalledText, timeOf, fullTime, plain, dayLabel } from "./text.js";
 
@@ -53,13 +55,20 @@ export function renderMessage(message, opts) {
         { type: "button", class: "msg-quote", "data-testid": "message-quote", onclick: () => opts.onQuote && opts.onQuote(r) },
         h("strong", {}, personName(r.sender_id)),
         ": ",
-        r.recalled ? t("messages.quoteRecalled") : plain(r.body),
+        r.recalled ? t("messages.quoteRecalled") : [r.file_name ? `📎 ${r.file_name}` : "", plain(r.body)].filter(Boolean).join(" "),
       ),
     );
   }
-  const text = h("div", { class: "msg-text", dir: "auto" });
-  text.append(renderMarkdown(message.body, { mentions: mentionRefs(message), mentionAll: message.mentions_all, meId: meId() }));
-  bubble.append(text);
+  if (message.kind === "file" && message.file) {
+    bubble.classList.add("msg-bubble-file");
+    bubble.append(renderAttachment(message.file));
+  }
+  if (message.kind === "file" && !message.file && !message.body) bubble.append(h("div", { class: "msg-text muted" }, t("files.kind.file")));
+  if (message.body || message.kind !== "file") {
+    const text = h("div", { class: `msg-text${message.kind === "file" ? " msg-caption" : ""}`, dir: "auto" });
+    text.append(renderMarkdown(message.body, { mentions: mentionRefs(message), mentionAll: message.mentions_all, meId: meId() }));
+    bubble.append(text);
+  }
 
   const meta = h("div", { class: "msg-meta" });
   if (message.created_at) meta.append(h("time", { datetime: message.created_at, title: fullTime(message.created_at) }, timeOf(message.created_at)));

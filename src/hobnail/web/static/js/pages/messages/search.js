@@ -4,7 +4,7 @@ import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
 import { h, clear } from "../../ui.js";
 import { ensurePeople, personName } from "./store.js";
-import { plain, listTime, fullTime } from "./text.js";
+import { listTime, fullTime, messageText } from "./text.js";
 
 /** Text with every occurrence of the search terms wrapped in <mark>. */
 export function highlight(text, q) {
@@ -69,7 +69,7 @@ export function createSearch({ onOpen }) {
                 h("span", { class: "conv-name" }, conversation_name),
                 h("time", { class: "conv-time", datetime: message.created_at, title: fullTime(message.created_at) }, listTime(message.created_at)),
               ),
-              h("span", { class: "search-line" }, h("strong", {}, personName(message.sender_id)), ": ", highlight(snippet(plain(message.body), query), query)),
+              h("span", { class: "search-line" }, h("strong", {}, personName(message.sender_id)), ": ", highlight(snippet(messageText(message), query), query)),
             ),
           ),
         ),

@@ -4,6 +4,7 @@
 import { t, getLang } from "../../i18n.js";
 import { orgTimezone, user } from "../../state.js";
 import { store } from "./store.js";
+import { kindLabel } from "../../filetypes.js";
 
 function nameOf(id) {
   if (!id) return "";
@@ -70,11 +71,18 @@ export function plain(body) {
     .trim();
 }
 
+/** A message's text in one line: a file message is "[Image] name" plus its caption. */
+export function messageText(message) {
+  const text = plain(message.body);
+  if (message.kind !== "file" || !message.file) return text;
+  return [`${kindLabel(message.file)} ${message.file.name}`, text].filter(Boolean).join(" ");
+}
+
 export function previewText(message, conv, { withSender = true } = {}) {
   if (!message) return "";
   if (message.kind === "system") return systemText(message);
   if (message.recalled) return recalledText(message);
-  const text = plain(message.body);
+  const text = messageText(message);
   if (!withSender || conv?.kind === "direct" || !message.sender_id) return text;
   const sender = message.sender_id === user()?.id ? t("messages.you") : store.people.get(message.sender_id)?.name;
   return sender ? `${sender}: ${text}` : text;
