@@ -16,6 +16,7 @@ from hobnail.core.logging import configure_logging
 from hobnail.db.engine import create_engine, create_sessionmaker
 from hobnail.domains.accounts import realtime as accounts_realtime
 from hobnail.domains.accounts import routes as accounts_routes
+from hobnail.domains.approvals import routes as approvals_routes
 from hobnail.domains.ding import attachments as ding_attachments
 from hobnail.domains.ding import escalation as ding_escalation
 from hobnail.domains.ding import routes as ding_routes
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_routes.router)
     app.include_router(messaging_routes.router)
     app.include_router(ding_routes.router)
+    app.include_router(approvals_routes.router)
     app.include_router(files_routes.tus)
     app.include_router(files_routes.router)
     app.include_router(files_routes.downloads)

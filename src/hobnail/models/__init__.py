@@ -12,6 +12,7 @@ from hobnail.models.accounts import (
     User,
     WebSession,
 )
+from hobnail.models.approvals import ApprovalActivity, ApprovalForm, ApprovalRequest, ApprovalTask, LeaveBalance
 from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
 from hobnail.models.files import InstanceSecret, StoredFile
@@ -21,6 +22,10 @@ from hobnail.models.messaging import Conversation, ConversationMember, Message, 
 
 __all__ = [
     "ApiToken",
+    "ApprovalActivity",
+    "ApprovalForm",
+    "ApprovalRequest",
+    "ApprovalTask",
     "Conversation",
     "ConversationMember",
     "Department",
@@ -37,6 +42,7 @@ __all__ = [
     "Invitation",
     "Job",
     "JoinRequest",
+    "LeaveBalance",
     "LoginThrottle",
     "Membership",
     "Message",

@@ -67,20 +67,46 @@ class CannotDeactivateSelf(Conflict):
 
 async def list_departments(session: Session, actor: Actor) -> list[dict[str, Any]]:
     counts = await repository.department_member_counts(session, actor.org_id)
-    return [department_view(d, counts.get(d.id, 0)) for d in await repository.departments(session, actor.org_id)]
+    managers = await repository.department_managers(session, actor.org_id)
+    return [
+        department_view(d, counts.get(d.id, 0), managers.get(d.id))
+        for d in await repository.departments(session, actor.org_id)
+    ]
 
 
 async def _announce_department(session: Session, actor: Actor, department: Department, created: bool = False) -> None:
     counts = await repository.department_member_counts(session, actor.org_id)
+    managers = await repository.department_managers(session, actor.org_id)
     event_type = events.DepartmentCreated if created else events.DepartmentUpdated
     await record(
         session,
         event_type(
             org_id=actor.org_id,
             audience=(topics.org(actor.org_id),),
-            department=department_view(department, counts.get(department.id, 0)),
+            department=department_view(department, counts.get(department.id, 0), managers.get(department.id)),
         ),
     )
+
+
+class ManagerNotInDepartment(ValidationFailed):
+    code = "manager_not_in_department"
+    message = "A department's managers must be its members."
+
+
+async def set_managers(session: Session, actor: Actor, department_id: str, user_ids: list[str]) -> dict[str, Any]:
+    """Admins name a department's managers (主管) among its members; approvals ask them."""
+    require_admin(actor)
+    department = await access_department(session, actor, department_id)
+    wanted = list(dict.fromkeys(user_ids))
+    members = set(await repository.active_department_member_ids(session, actor.org_id, department.id))
+    strangers = [u for u in wanted if u not in members]
+    if strangers:
+        raise ManagerNotInDepartment(details={"user_ids": strangers})
+    await repository.set_department_managers(session, department.id, wanted)
+    await session.flush()
+    await _announce_department(session, actor, department)
+    counts = await repository.department_member_counts(session, actor.org_id)
+    return department_view(department, counts.get(department.id, 0), wanted)
 
 
 async def announce_member_counts(session: Session, org_id: str, department_ids: set[str]) -> None:

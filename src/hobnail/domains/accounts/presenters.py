@@ -37,13 +37,16 @@ def org_view(org: Organization, membership: Membership | None = None) -> dict[st
     }
 
 
-def department_view(department: Department, member_count: int = 0) -> dict[str, Any]:
+def department_view(
+    department: Department, member_count: int = 0, manager_ids: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "id": department.id,
         "name": department.name,
         "parent_id": department.parent_id,
         "position": department.position,
         "member_count": member_count,
+        "manager_ids": manager_ids or [],
     }
 
 

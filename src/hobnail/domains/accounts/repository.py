@@ -74,6 +74,43 @@ async def departments(session: Session, org_id: str) -> list[Department]:
     )
 
 
+async def department_managers(session: Session, org_id: str) -> dict[str, list[str]]:
+    """Active managers of each department (by department id)."""
+    rows = await session.execute(
+        sa.select(DepartmentMember.department_id, DepartmentMember.user_id)
+        .join(
+            Membership,
+            sa.and_(Membership.user_id == DepartmentMember.user_id, Membership.org_id == DepartmentMember.org_id),
+        )
+        .where(DepartmentMember.org_id == org_id, DepartmentMember.is_manager.is_(True), Membership.status == "active")
+        .order_by(DepartmentMember.created_at)
+    )
+    managers: dict[str, list[str]] = defaultdict(list)
+    for department_id, user_id in rows.all():
+        managers[department_id].append(user_id)
+    return managers
+
+
+async def set_department_managers(session: Session, department_id: str, user_ids: list[str]) -> None:
+    await session.execute(
+        sa.update(DepartmentMember)
+        .where(DepartmentMember.department_id == department_id)
+        .values(is_manager=DepartmentMember.user_id.in_(user_ids) if user_ids else False)
+    )
+
+
+async def role_member_ids(session: Session, org_id: str) -> dict[str, list[str]]:
+    rows = await session.execute(
+        sa.select(Membership.role, Membership.user_id).where(
+            Membership.org_id == org_id, Membership.status == "active", Membership.role.in_(("owner", "admin"))
+        )
+    )
+    roles: dict[str, list[str]] = defaultdict(list)
+    for role, user_id in rows.all():
+        roles[role].append(user_id)
+    return roles
+
+
 async def department_member_counts(session: Session, org_id: str) -> dict[str, int]:
     rows = await session.execute(
         sa.select(DepartmentMember.department_id, sa.func.count())

@@ -213,6 +213,15 @@ async def patch_department(
     return department_view(department, counts.get(department.id, 0))
 
 
+@router.put("/departments/{department_id}/managers", response_model=schemas.DepartmentOut, tags=["directory"])
+async def put_department_managers(
+    department_id: str, body: schemas.ManagersIn, actor: CurrentActor, session: DB
+) -> dict[str, Any]:
+    """Admins: the department's managers (主管), chosen among its members. Approvals ask
+    them ("the requester's manager"), one level up per level."""
+    return await directory.set_managers(session, actor, department_id, body.user_ids)
+
+
 @router.delete("/departments/{department_id}", status_code=204, tags=["directory"])
 async def delete_department(department_id: str, actor: CurrentActor, session: DB) -> Response:
     await directory.delete_department(session, actor, department_id)

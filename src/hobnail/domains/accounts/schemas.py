@@ -120,6 +120,10 @@ class DepartmentIn(Strict):
     parent_id: str | None = None
 
 
+class ManagersIn(Strict):
+    user_ids: list[str] = Field(max_length=20, description="Members of the department; [] for none")
+
+
 class DepartmentUpdateIn(Strict):
     name: str | None = Field(default=None, max_length=200)
     parent_id: str | None = Field(default=None, description="Move under this department; null keeps it")
@@ -133,6 +137,7 @@ class DepartmentOut(BaseModel):
     parent_id: str | None
     position: int
     member_count: int
+    manager_ids: list[str] = Field(default_factory=list, description="Its managers (主管), who approve for it")
 
 
 class MemberCreateIn(Strict):

@@ -325,6 +325,30 @@ async def department_member_ids(session: Session, org_id: str, department_ids: l
     return list(dict.fromkeys(found))
 
 
+async def manager_levels(session: Session, org_id: str, user_id: str, levels: int = 3) -> list[list[str]]:
+    """The person's managers one, two, three… levels up the department tree (from their
+    first department). Level 1 is their department's managers, or — when they manage it
+    themselves — the parent department's; each next level goes one department further up."""
+    own = (await repository.department_ids_by_user(session, org_id, [user_id])).get(user_id, [])
+    if not own:
+        return []
+    parents = {d.id: d.parent_id for d in await repository.departments(session, org_id)}
+    managers = await repository.department_managers(session, org_id)
+    chain: list[list[str]] = []
+    department: str | None = own[0]
+    while department is not None and len(chain) < levels:
+        found = [m for m in managers.get(department, []) if m != user_id]
+        if found or chain:
+            chain.append(found)
+        department = parents.get(department)
+    return chain
+
+
+async def role_member_ids(session: Session, org_id: str) -> dict[str, list[str]]:
+    """Active owners and admins of the organisation, by role."""
+    return await repository.role_member_ids(session, org_id)
+
+
 async def colleague_ids(session: Session, org_id: str, user_id: str) -> set[str]:
     """Everyone in the person's departments (and their sub-departments)."""
     own = (await repository.department_ids_by_user(session, org_id, [user_id])).get(user_id, [])
