@@ -4,12 +4,16 @@ or-sign, transfer and added approvers, withdraw, comments, who may see what, rac
 from __future__ import annotations
 
 import asyncio
+import io
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from openpyxl import load_workbook
 
-from tests.support.api import add_department, check, events_after, head, member_client, setup_org
+from hobnail.core import clock
+from tests.support.api import add_department, check, events_after, head, member_client, settle, setup_org
 
 MONDAY = "2026-12-07"  # a Monday, after the test clock's today
 
@@ -228,3 +232,44 @@ async def test_two_approvers_of_an_or_sign_step_pressing_at_once_make_one_outcom
     assert final["status"] == winner["status"] in ("approved", "rejected")
     events, _ = await events_after(client, app, cursor)
     assert len([e for e in events if e["type"] == "approval.finished"]) == 1
+
+
+async def test_reminders_cc_and_the_hr_export(client: httpx.AsyncClient, make_client: Any, app: FastAPI) -> None:
+    await setup_org(client)
+    people = await team(client, make_client, ["Xu", "Req", "Hr"])
+    ids = {name: pair[1]["id"] for name, pair in people.items() if name != "_dept"}
+    amount = {"key": "amount", "type": "amount", "label": "金额", "required": True}
+    design = {"name": "Expense 报销", "fields": [amount],
+              "flow": {"nodes": [{"type": "users", "user_ids": [ids["Xu"]], "mode": "any"}],
+                       "cc": [ids["Hr"]], "cc_when": "finish"}}  # fmt: skip
+    form = check(await client.post("/api/v1/approvals/forms", json=design), 201)
+    check(await client.patch("/api/v1/approvals/settings", json={"remind_after_hours": 4}))
+    xu, hr = people["Xu"][0], people["Hr"][0]
+    xu_cursor, hr_cursor = await head(xu, app), await head(hr, app)
+    request = check(
+        await people["Req"][0].post("/api/v1/approvals", json={"form_id": form["id"], "values": {"amount": 88.5}}), 201
+    )
+    await app.state.runner.schedule_periodic()
+    clock.advance(timedelta(hours=3))
+    await settle(app)
+    clock.advance(timedelta(hours=1, minutes=1))
+    await settle(app)
+    clock.advance(timedelta(minutes=30))
+    await settle(app)  # reminded once per 4 hours, not at every run
+    events, _ = await events_after(xu, app, xu_cursor)
+    reminders = [e["data"] for e in events if e["type"] == "approval.reminder"]
+    assert [(r["request_id"], r["waiting_hours"]) for r in reminders] == [(request["id"], 4)]
+    hr_events, hr_cursor = await events_after(hr, app, hr_cursor)
+    assert [e for e in hr_events if e["type"].startswith("approval.")] == []  # CC hears on finish only
+    check(await xu.post(f"/api/v1/approvals/{request['id']}/actions", json={"action": "approve"}))
+    hr_events, _ = await events_after(hr, app, hr_cursor)
+    assert [e["data"]["request"]["status"] for e in hr_events if e["type"] == "approval.updated"] == ["approved"]
+    assert [r["id"] for r in check(await hr.get("/api/v1/approvals", params={"box": "cc"}))] == [request["id"]]
+
+    export = await client.get("/api/v1/approvals/export", params={"status": "approved"})
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("ID", "表单 Form", "申请人 Requester", "状态 Status") and rows[0][-1] == "金额"
+    assert rows[1][0] == request["id"] and rows[1][2] == "Req" and rows[1][-1] == 88.5
+    assert (await xu.get("/api/v1/approvals/export")).status_code == 403

@@ -55,6 +55,7 @@ class ApprovalRequest(Base):
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     current_step: Mapped[int] = mapped_column(sa.Integer, default=0)
     cc: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    cc_when: Mapped[str] = mapped_column(sa.String(8), default="finish")  # submit | finish | both
     # Leave, trips and overtime cover a period; in half-day slots (date ordinal × 2 + 0 am / 1 pm)
     # so overlaps are one indexed comparison.
     period_start: Mapped[int | None] = mapped_column(sa.Integer)
@@ -81,6 +82,8 @@ class ApprovalTask(Base):
     status: Mapped[str] = mapped_column(sa.String(12), default="waiting")
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     acted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when it became their turn
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
 
 

@@ -39,3 +39,13 @@ class ApprovalFinished(DomainEvent):
     values: dict[str, Any]
     period: list[str] | None
     days: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApprovalReminder(DomainEvent):
+    """A request has waited for this approver longer than the organisation allows."""
+
+    type: ClassVar[str] = "approval.reminder"
+    request_id: str
+    title: str
+    waiting_hours: int

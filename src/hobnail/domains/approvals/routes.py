@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from hobnail.api.deps import DB, CurrentActor
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
 from hobnail.core import clock
-from hobnail.domains.approvals import balances, forms_admin, schemas, service
+from hobnail.domains.approvals import balances, export, forms_admin, schemas, service
+from hobnail.domains.approvals.settings import approval_settings, update_approval_settings
 
 router = APIRouter(prefix="/api/v1", route_class=UnitOfWorkRoute, responses=ERROR_RESPONSES, tags=["approvals"])
 
@@ -49,6 +51,36 @@ async def get_requests(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
     return await service.list_requests(session, actor, box=box, status=status, limit=limit)
+
+
+@router.get("/approvals/settings", response_model=schemas.ApprovalSettingsOut)
+async def get_settings(actor: CurrentActor) -> Any:
+    return approval_settings(actor.org)
+
+
+@router.patch("/approvals/settings", response_model=schemas.ApprovalSettingsOut)
+async def patch_settings(body: schemas.ApprovalSettingsIn, actor: CurrentActor, session: DB) -> Any:
+    """Admins: after how many hours a waiting request reminds its approver (0: never)."""
+    return await update_approval_settings(session, actor, body.model_dump())
+
+
+@router.get(
+    "/approvals/export",
+    response_class=Response,
+    responses={200: {"content": {export.XLSX: {}}, "description": "An XLSX workbook"}},
+)
+async def get_export(
+    actor: CurrentActor,
+    session: DB,
+    form_id: Annotated[str | None, Query(max_length=26)] = None,
+    status: Annotated[Literal["pending", "approved", "rejected", "withdrawn"] | None, Query()] = None,
+    since: Annotated[date | None, Query(description="First day (organisation's time zone)")] = None,
+    until: Annotated[date | None, Query(description="Last day")] = None,
+) -> Response:
+    """Admins: requests as an XLSX workbook for HR (a column per form field)."""
+    data = await export.export_requests(session, actor, form_id=form_id, status=status, since=since, until=until)
+    name = f"approvals-{clock.now().date().isoformat()}.xlsx"
+    return Response(data, media_type=export.XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/approvals/{request_id}", response_model=schemas.RequestOut)

@@ -107,3 +107,11 @@ class BalanceOut(BaseModel):
     quota_days: float
     used_days: float
     left_days: float
+
+
+class ApprovalSettingsIn(Strict):
+    remind_after_hours: int | None = Field(default=None, ge=0, le=720)
+
+
+class ApprovalSettingsOut(BaseModel):
+    remind_after_hours: int

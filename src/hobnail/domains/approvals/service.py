@@ -8,7 +8,7 @@ the flow engine's verdict, so two approvers pressing at once yield exactly one o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from hobnail.core import clock
@@ -99,6 +99,7 @@ async def submit(session: Session, actor: Actor, form_id: str, values: dict[str,
         for s in steps
     ]
     request.cc = [u for u in form.flow.get("cc", []) if u != actor.user_id]
+    request.cc_when = form.flow.get("cc_when", "finish")
     session.add(request)
     await session.flush()
     for index, step in enumerate(steps):
@@ -142,7 +143,7 @@ async def act(
     other = await _check_approver(session, actor, request, user_id)
     if action == "transfer":
         mine.status, mine.comment, mine.acted_at = "transferred", comment, now
-        session.add(_task(request, mine.step, other, "pending"))
+        session.add(_task(request, mine.step, other, "pending", pending_since=now))
         request.steps = _replace_approver(request.steps, mine.step, actor.user_id, other)
         _activity(session, request, actor.user_id, "transferred", step=mine.step, comment=comment, data={"to": other})
         await session.flush()
@@ -224,7 +225,7 @@ async def _advance(session: Session, request: ApprovalRequest, *, from_step: int
         tasks = await repository.tasks(session, request.id)
         waiting = [t for t in tasks if t.step == index and t.status == "waiting"]
         for task in waiting:
-            task.status = "pending"
+            task.status, task.pending_since = "pending", clock.now()
         await session.flush()
         await _assign(session, request, [t.approver_id for t in waiting])
         return
@@ -292,7 +293,9 @@ async def _assign(session: Session, request: ApprovalRequest, approver_ids: list
 async def _announce(session: Session, request: ApprovalRequest, action: str) -> dict[str, Any]:
     await session.flush()
     tasks = await repository.tasks(session, request.id)
-    people = {request.requester_id, *(t.approver_id for t in tasks)}
+    people = {request.requester_id, *(t.approver_id for t in tasks if t.status != "cc")}
+    if _tell_cc(request, action):
+        people |= set(request.cc)
     await record(
         session,
         events.ApprovalUpdated(
@@ -343,16 +346,26 @@ async def _check_approver(session: Session, actor: Actor, request: ApprovalReque
     return user_id
 
 
+def _tell_cc(request: ApprovalRequest, action: str) -> bool:
+    """CC people hear of a request when it is filed and/or when it is decided, as the form says."""
+    when = request.cc_when
+    if action == "submitted" and request.status == "pending":
+        return when in ("submit", "both")
+    return request.status != "pending" and when in ("finish", "both")
+
+
 def _replace_approver(steps: list[dict[str, Any]], index: int, old: str, new: str) -> list[dict[str, Any]]:
     changed = [dict(s) for s in steps]
     changed[index]["approvers"] = [new if a == old else a for a in changed[index]["approvers"]]
     return changed
 
 
-def _task(request: ApprovalRequest, step: int, approver_id: str, status: str) -> ApprovalTask:
+def _task(
+    request: ApprovalRequest, step: int, approver_id: str, status: str, *, pending_since: datetime | None = None
+) -> ApprovalTask:
     return ApprovalTask(
         request_id=request.id, org_id=request.org_id, step=step, approver_id=approver_id, status=status,
-        created_at=clock.now(),
+        pending_since=pending_since, created_at=clock.now(),
     )  # fmt: skip
 
 

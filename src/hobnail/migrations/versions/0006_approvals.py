@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("steps", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column("current_step", sa.Integer(), nullable=False),
         sa.Column("cc", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("cc_when", sa.String(length=8), nullable=False),
         sa.Column("period_start", sa.Integer(), nullable=True),
         sa.Column("period_end", sa.Integer(), nullable=True),
         sa.Column("leave_type", sa.String(length=20), nullable=True),
@@ -130,6 +131,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("acted_at", hobnail.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("pending_since", hobnail.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminded_at", hobnail.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", hobnail.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["approver_id"], ["users.id"], name=op.f("fk_approval_tasks_approver_id_users")),
         sa.ForeignKeyConstraint(
