@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from openpyxl import load_workbook
 
 from hobnail.core import clock
+from tests.support import files
 from tests.support.api import add_department, check, events_after, head, member_client, settle, setup_org
 
 MONDAY = "2026-12-07"  # a Monday, after the test clock's today
@@ -273,3 +274,21 @@ async def test_reminders_cc_and_the_hr_export(client: httpx.AsyncClient, make_cl
     assert rows[0][:4] == ("ID", "表单 Form", "申请人 Requester", "状态 Status") and rows[0][-1] == "金额"
     assert rows[1][0] == request["id"] and rows[1][2] == "Req" and rows[1][-1] == 88.5
     assert (await xu.get("/api/v1/approvals/export")).status_code == 403
+
+
+async def test_attachments_are_readable_by_whoever_sees_the_request(
+    client: httpx.AsyncClient, make_client: Any
+) -> None:
+    await setup_org(client)
+    people = await team(client, make_client, ["Req", "Other"])
+    requester, other = people["Req"][0], people["Other"][0]
+    receipt = await files.upload(requester, b"invoice", "发票.pdf")
+    general = await form_id(requester, "general")
+    values = {"subject": "报销", "attachments": [receipt["id"]]}
+    request = check(await requester.post("/api/v1/approvals", json={"form_id": general, "values": values}), 201)
+    assert (await files.fetch(client, f"/api/v1/files/{receipt['id']}/download")).content == b"invoice"  # the approver
+    assert (await other.get(f"/api/v1/files/{receipt['id']}")).status_code == 404
+    stolen = await other.post("/api/v1/approvals", json={"form_id": general, "values": values})
+    assert (stolen.status_code, stolen.json()["error"]["code"]) == (404, "file_not_found")
+    assert (await requester.delete(f"/api/v1/files/{receipt['id']}")).status_code == 409  # the request shows it
+    assert request["values"]["attachments"] == [receipt["id"]]

@@ -16,6 +16,7 @@ from hobnail.core.logging import configure_logging
 from hobnail.db.engine import create_engine, create_sessionmaker
 from hobnail.domains.accounts import realtime as accounts_realtime
 from hobnail.domains.accounts import routes as accounts_routes
+from hobnail.domains.approvals import attachments as approvals_attachments
 from hobnail.domains.approvals import reminders as approvals_reminders
 from hobnail.domains.approvals import routes as approvals_routes
 from hobnail.domains.ding import attachments as ding_attachments
@@ -56,6 +57,7 @@ def register_domains(settings: Settings) -> None:
     messaging_subscribers.register()
     messaging_attachments.register()
     ding_attachments.register()
+    approvals_attachments.register()
     ding_escalation.register_jobs(settings)
     files_jobs.register_jobs(settings)
     approvals_reminders.register_jobs()

@@ -12,7 +12,14 @@ from hobnail.models.accounts import (
     User,
     WebSession,
 )
-from hobnail.models.approvals import ApprovalActivity, ApprovalForm, ApprovalRequest, ApprovalTask, LeaveBalance
+from hobnail.models.approvals import (
+    ApprovalActivity,
+    ApprovalFile,
+    ApprovalForm,
+    ApprovalRequest,
+    ApprovalTask,
+    LeaveBalance,
+)
 from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
 from hobnail.models.files import InstanceSecret, StoredFile
@@ -23,6 +30,7 @@ from hobnail.models.messaging import Conversation, ConversationMember, Message, 
 __all__ = [
     "ApiToken",
     "ApprovalActivity",
+    "ApprovalFile",
     "ApprovalForm",
     "ApprovalRequest",
     "ApprovalTask",

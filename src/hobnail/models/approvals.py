@@ -87,6 +87,15 @@ class ApprovalTask(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
+class ApprovalFile(Base):
+    """A file attached to a request (so files can tell who may read it)."""
+
+    __tablename__ = "approval_files"
+
+    request_id: Mapped[str] = mapped_column(sa.ForeignKey("approval_requests.id", ondelete="CASCADE"), primary_key=True)
+    file_id: Mapped[str] = mapped_column(sa.ForeignKey("files.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
 class ApprovalActivity(Base):
     """The request's timeline: submitted, approved, rejected, transferred, comments…"""
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from hobnail.db.session import Session
-from hobnail.models import ApprovalActivity, ApprovalForm, ApprovalRequest, ApprovalTask, LeaveBalance
+from hobnail.models import ApprovalActivity, ApprovalFile, ApprovalForm, ApprovalRequest, ApprovalTask, LeaveBalance
 
 OPEN = ("pending", "approved")
 
@@ -135,3 +135,18 @@ async def list_requests(
         query = query.where(ApprovalRequest.created_at < before)
     rows = await session.scalars(query.order_by(ApprovalRequest.created_at.desc()).limit(limit))
     return list(rows.all())
+
+
+async def requests_with_file(session: Session, org_id: str, file_id: str) -> list[ApprovalRequest]:
+    rows = await session.scalars(
+        sa.select(ApprovalRequest)
+        .join(ApprovalFile, ApprovalFile.request_id == ApprovalRequest.id)
+        .where(ApprovalFile.file_id == file_id, ApprovalRequest.org_id == org_id)
+        .limit(20)
+    )
+    return list(rows.all())
+
+
+async def file_on_a_request(session: Session, file_id: str) -> bool:
+    found = await session.scalar(sa.select(ApprovalFile.request_id).where(ApprovalFile.file_id == file_id).limit(1))
+    return found is not None

@@ -21,9 +21,10 @@ from hobnail.domains.approvals.access import FormNotFound, access_request
 from hobnail.domains.approvals.balances import check_balance, deduct
 from hobnail.domains.approvals.forms_admin import ensure_builtin_forms
 from hobnail.domains.approvals.presenters import request_view
+from hobnail.domains.files import service as files_service
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
-from hobnail.models import ApprovalActivity, ApprovalRequest, ApprovalTask
+from hobnail.models import ApprovalActivity, ApprovalFile, ApprovalRequest, ApprovalTask
 
 ACTIONS = ("approve", "reject", "transfer", "add_before", "add_after")
 
@@ -107,6 +108,8 @@ async def submit(session: Session, actor: Actor, form_id: str, values: dict[str,
             session.add(_task(request, index, approver, "waiting"))
     for user_id in request.cc:
         session.add(_task(request, -1, user_id, "cc"))
+    for file_id in _attachment_ids(form.fields, clean):
+        session.add(ApprovalFile(request_id=request.id, file_id=file_id))
     _activity(session, request, actor.user_id, "submitted")
     await session.flush()
     request.current_step = -1
@@ -336,6 +339,12 @@ async def _check_references(
     departments = [d for f in fields if f["type"] == "department" for d in values.get(f["key"], [])]
     if departments:
         await accounts_service.department_member_ids(session, actor.org_id, departments)  # raises for strangers
+    for file_id in _attachment_ids(fields, values):
+        await files_service.attachable(session, actor, file_id)  # FileNotFound for unfinished or unshared files
+
+
+def _attachment_ids(fields: list[dict[str, Any]], values: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys(i for f in fields if f["type"] == "attachment" for i in values.get(f["key"], [])))
 
 
 async def _check_approver(session: Session, actor: Actor, request: ApprovalRequest, user_id: str | None) -> str:

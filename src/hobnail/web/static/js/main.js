@@ -117,6 +117,32 @@
 // Files view:  chat-files (header button), files-dialog, files-search, files-status, files-list,
 //              files-row [data-message-id, data-file-id], files-name, files-size, files-sender,
 //              files-date, files-jump, files-download, files-more
+// Approvals:   nav-approvals > approvals-badge (waiting for me), approvals-tabs,
+//              approvals-tab-start|todo|mine|done|cc|balance, approvals-tab-count,
+//              approval-forms > approval-form-card [data-form-id, data-builtin], approvals-empty,
+//              approvals-list-<box> > approval-item [data-request-id, data-status],
+//              approval-item-title, approval-status [data-status], approval-waiting-for,
+//              balance-year, balance-table > balance-row [data-leave-type] > balance-left
+// New request: approval-form [data-form-id], approval-form-title, approval-field-<key>
+//              (daterange: -start/-end; people: -search, -option, -chip), leave-summary,
+//              leave-days, leave-balance, approval-submit, approval-back, approval-form-missing
+// Request:     approval-detail [data-request-id], approval-title, approval-values,
+//              approval-value-<key>, approval-days, approval-steps > approval-step [data-step,
+//              data-status] > approval-approver [data-user-id, data-status], approval-actions,
+//              approval-action-comment, approval-approve, approval-reject, approval-transfer,
+//              approval-add-before, approval-add-after, approval-withdraw, pick-person-dialog,
+//              pick-person-search, pick-person-option [data-member-id], approval-timeline >
+//              approval-activity [data-action], approval-comment-input, approval-comment-send
+// Admin appr.: admin-tab-approvals, admin-forms > admin-form [data-form-id], admin-form-enabled,
+//              admin-form-edit, admin-form-new, form-dialog, form-name, form-fields >
+//              form-field-row (field-label, field-type, field-required, field-options),
+//              form-field-add, flow-steps > flow-step (flow-step-type, flow-step-level,
+//              flow-step-mode, flow-step-role, flow-step-people, flow-step-condition,
+//              flow-step-days, flow-step-remove), flow-step-add, flow-when-empty, form-per-month,
+//              form-save, quota-form, quota-everyone, quota-people, quota-type, quota-year,
+//              quota-days, quota-save
+// Dept mgrs:   department-managers (button), department-manager-names, managers-dialog,
+//              managers-form, manager-option [data-member-id], managers-save
 // ────────────────────────────────────────────────────────────────────────────────────────
 
 import { start } from "./app.js";
@@ -139,6 +165,11 @@ import * as adminInvitations from "./pages/admin/invitations.js";
 import * as adminImport from "./pages/admin/import.js";
 import * as adminDing from "./pages/admin/ding.js";
 import * as adminFiles from "./pages/admin/files.js";
+import * as adminApprovals from "./pages/admin/approvals.js";
+import * as approvals from "./pages/approvals/index.js";
+import * as approvalForm from "./pages/approvals/form.js";
+import * as approvalDetail from "./pages/approvals/detail.js";
+import { install as installApprovals } from "./pages/approvals/common.js";
 
 // public: no sign-in needed; bare: rendered without the app shell; admin: owners/admins only.
 const ROUTES = [
@@ -152,6 +183,14 @@ const ROUTES = [
   { path: "/ding/sent", page: dingList, title: "ding.sent", needsOrg: true },
   { path: "/ding/new", page: dingComposer, title: "ding.new", needsOrg: true },
   { path: "/ding/:id", page: dingDetail, title: "ding.detailTitle", needsOrg: true },
+  { path: "/approvals", page: approvals, title: "nav.approvals", needsOrg: true },
+  { path: "/approvals/todo", page: approvals, title: "approvals.tabTodo", needsOrg: true },
+  { path: "/approvals/mine", page: approvals, title: "approvals.tabMine", needsOrg: true },
+  { path: "/approvals/done", page: approvals, title: "approvals.tabDone", needsOrg: true },
+  { path: "/approvals/cc", page: approvals, title: "approvals.tabCc", needsOrg: true },
+  { path: "/approvals/balance", page: approvals, title: "approvals.tabBalance", needsOrg: true },
+  { path: "/approvals/new/:formId", page: approvalForm, title: "approvals.newTitle", needsOrg: true },
+  { path: "/approvals/request/:id", page: approvalDetail, title: "approvals.detailTitle", needsOrg: true },
   { path: "/contacts", page: contacts, title: "nav.contacts", needsOrg: true },
   { path: "/admin", page: adminOrg, title: "admin.tabOrg", admin: true },
   { path: "/admin/members", page: adminMembers, title: "admin.tabMembers", admin: true },
@@ -160,11 +199,13 @@ const ROUTES = [
   { path: "/admin/import", page: adminImport, title: "admin.tabImport", admin: true },
   { path: "/admin/ding", page: adminDing, title: "admin.tabDing", admin: true },
   { path: "/admin/files", page: adminFiles, title: "admin.tabFiles", admin: true },
+  { path: "/admin/approvals", page: adminApprovals, title: "admin.tabApprovals", admin: true },
   { path: "/settings", page: settings, title: "nav.settings" },
 ];
 
 installMessaging();
 installDingAlert();
+installApprovals();
 start(ROUTES).catch((error) => {
   console.error(error);
   const app = document.getElementById("app");

@@ -6,6 +6,8 @@ import { h, clear, field, formError, formValues, showError, busy, toast, dialog,
 import { icon } from "../../icons.js";
 import { buildTree, departmentOptions } from "../../depts.js";
 import { adminFrame } from "./layout.js";
+import { managersDialog } from "./managers.js";
+import { personName, ensurePeople } from "../approvals/people.js";
 
 export async function render(ctx) {
   let tree = { roots: [], byId: new Map() };
@@ -15,7 +17,9 @@ export async function render(ctx) {
   content.append(h("section", { class: "card" }, h("p", { class: "muted" }, t("departments.help")), box));
 
   async function load() {
-    tree = buildTree(await api.get("/departments"));
+    const list = await api.get("/departments");
+    await ensurePeople(list.flatMap((d) => d.manager_ids || []));
+    tree = buildTree(list);
     draw();
   }
 
@@ -42,13 +46,18 @@ export async function render(ctx) {
           h(
             "div",
             { class: "dept-row", style: `--depth:${depth}` },
-            h("span", { class: "dept-name" }, icon("folder", 18), h("span", { "data-testid": "admin-department-name" }, node.name), h("span", { class: "count" }, t("departments.members", { count: node.member_count }))),
+            h("span", { class: "dept-name" }, icon("folder", 18), h("span", { "data-testid": "admin-department-name" }, node.name), h("span", { class: "count" }, t("departments.members", { count: node.member_count })),
+              (node.manager_ids || []).length
+                ? h("span", { class: "tag", "data-testid": "department-manager-names" }, t("departments.managedBy", { names: node.manager_ids.map(personName).join(t("common.listSep")) }))
+                : null,
+            ),
             h(
               "div",
               { class: "row-actions" },
               h("button", { type: "button", class: "icon-btn", "aria-label": t("departments.moveUp", { name: node.name }), disabled: index === 0, "data-testid": "department-up", onclick: () => act(() => api.patch(`/departments/${node.id}`, { position: index - 1 })) }, icon("up", 18)),
               h("button", { type: "button", class: "icon-btn", "aria-label": t("departments.moveDown", { name: node.name }), disabled: index === nodes.length - 1, "data-testid": "department-down", onclick: () => act(() => api.patch(`/departments/${node.id}`, { position: index + 1 })) }, icon("down", 18)),
               h("button", { type: "button", class: "btn btn-small", "aria-label": t("departments.addChildOf", { name: node.name }), "data-testid": "department-add-child", onclick: () => createDialog(node.id) }, t("departments.addChild")),
+              h("button", { type: "button", class: "btn btn-small", "aria-label": t("departments.managersOf", { name: node.name }), "data-testid": "department-managers", onclick: async () => (await managersDialog(node)) && load() }, t("departments.managers")),
               h("button", { type: "button", class: "btn btn-small", "aria-label": t("departments.editOf", { name: node.name }), "data-testid": "department-edit", onclick: () => editDialog(node) }, t("common.edit")),
               h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": t("departments.deleteOf", { name: node.name }), "data-testid": "department-delete", onclick: () => remove(node) }, t("common.delete")),
             ),

@@ -11,6 +11,7 @@ export const ADMIN_TABS = [
   { id: "import", path: "/admin/import", label: "admin.tabImport" },
   { id: "ding", path: "/admin/ding", label: "admin.tabDing" },
   { id: "files", path: "/admin/files", label: "admin.tabFiles" },
+  { id: "approvals", path: "/admin/approvals", label: "admin.tabApprovals" },
 ];
 
 /** Appends the admin header + tabs to ctx.main and returns the content container. */
