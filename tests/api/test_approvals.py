@@ -292,3 +292,24 @@ async def test_attachments_are_readable_by_whoever_sees_the_request(
     assert (stolen.status_code, stolen.json()["error"]["code"]) == (404, "file_not_found")
     assert (await requester.delete(f"/api/v1/files/{receipt['id']}")).status_code == 409  # the request shows it
     assert request["values"]["attachments"] == [receipt["id"]]
+
+
+async def test_annual_leave_by_years_of_service_and_quotas_for_everyone(
+    client: httpx.AsyncClient, make_client: Any
+) -> None:
+    owner = await setup_org(client)
+    people = await team(client, make_client, ["New", "Mid", "Old"])
+    starts = {"New": "2026-03-01", "Mid": "2014-06-30", "Old": "2001-01-01"}
+    for name, started in starts.items():
+        check(await client.patch(f"/api/v1/members/{people[name][1]['id']}", json={"work_start_on": started}))
+    result = check(await client.post("/api/v1/leave/quotas/annual-by-service", json={"year": 2026}))
+    quota = {b["user_id"]: b["quota_days"] for b in result["balances"]}
+    assert [quota[people[n][1]["id"]] for n in ("New", "Mid", "Old")] == [0.0, 10.0, 15.0]
+    assert result["without_work_start"] == [owner["user"]["id"]]
+    check(await client.put("/api/v1/leave/quotas", json={"everyone": True, "leave_type": "sick", "year": 2026,
+                                                        "quota_days": 10}))  # fmt: skip
+    sick = [b for b in check(await people["Mid"][0].get("/api/v1/leave/balances", params={"year": 2026}))
+            if b["leave_type"] == "sick"]  # fmt: skip
+    assert (sick[0]["quota_days"], sick[0]["pending_days"]) == (10.0, 0.0)
+    nobody = await client.put("/api/v1/leave/quotas", json={"leave_type": "sick", "year": 2026, "quota_days": 1})
+    assert nobody.status_code == 422

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,6 +59,8 @@ class Membership(Base):
     role: Mapped[str] = mapped_column(sa.String(16), default="member")  # owner | admin | member
     title: Mapped[str] = mapped_column(sa.String(100), default="")
     employee_no: Mapped[str] = mapped_column(sa.String(64), default="")
+    # When their working years began (for annual leave by years of service); optional.
+    work_start_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(16), default="active")  # active | deactivated
     created_at: Mapped[datetime] = created_at_column()
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -382,6 +382,8 @@ async def update_member(session: Session, actor: Actor, user_id: str, changes: d
         membership.title = changes["title"].strip()
     if changes.get("employee_no") is not None:
         membership.employee_no = changes["employee_no"].strip()
+    if changes.get("work_start_on") is not None:
+        membership.work_start_on = changes["work_start_on"]
     affected: set[str] = set()
     if changes.get("department_ids") is not None:
         wanted = await _check_department_ids(session, actor, changes["department_ids"])

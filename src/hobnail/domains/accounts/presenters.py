@@ -63,4 +63,5 @@ def member_view(user: User, membership: Membership, department_ids: list[str]) -
         "department_ids": list(department_ids),
         "avatar_url": avatar_url(user),
         "joined_at": isoformat(membership.created_at),
+        "work_start_on": membership.work_start_on.isoformat() if membership.work_start_on else None,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -97,6 +98,15 @@ async def set_department_managers(session: Session, department_id: str, user_ids
         .where(DepartmentMember.department_id == department_id)
         .values(is_manager=DepartmentMember.user_id.in_(user_ids) if user_ids else False)
     )
+
+
+async def work_start_dates(session: Session, org_id: str) -> dict[str, date | None]:
+    rows = await session.execute(
+        sa.select(Membership.user_id, Membership.work_start_on).where(
+            Membership.org_id == org_id, Membership.status == "active"
+        )
+    )
+    return {user_id: started for user_id, started in rows.all()}
 
 
 async def role_member_ids(session: Session, org_id: str) -> dict[str, list[str]]:

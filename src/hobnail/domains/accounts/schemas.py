@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -159,6 +159,7 @@ class MemberUpdateIn(Strict):
     employee_no: str | None = Field(default=None, max_length=64)
     role: Role | None = None
     department_ids: list[str] | None = Field(default=None, max_length=50)
+    work_start_on: date | None = Field(default=None, description="When their working years began (annual leave)")
 
 
 class MemberOut(BaseModel):
@@ -173,6 +174,7 @@ class MemberOut(BaseModel):
     department_ids: list[str]
     avatar_url: str | None
     joined_at: datetime
+    work_start_on: date | None = None
 
 
 class MemberCreatedOut(MemberOut):

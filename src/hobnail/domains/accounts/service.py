@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+from datetime import date
 from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
@@ -342,6 +343,11 @@ async def manager_levels(session: Session, org_id: str, user_id: str, levels: in
             chain.append(found)
         department = parents.get(department)
     return chain
+
+
+async def work_start_dates(session: Session, org_id: str) -> dict[str, date | None]:
+    """Every active member, with when their working years began (None: not recorded)."""
+    return await repository.work_start_dates(session, org_id)
 
 
 async def role_member_ids(session: Session, org_id: str) -> dict[str, list[str]]:

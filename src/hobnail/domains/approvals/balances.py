@@ -52,10 +52,21 @@ async def deduct(session: Session, request: ApprovalRequest) -> None:
 
 
 async def set_quota(
-    session: Session, actor: Actor, *, user_ids: list[str], leave_type: str, year: int, quota_days: float
+    session: Session,
+    actor: Actor,
+    *,
+    user_ids: list[str],
+    leave_type: str,
+    year: int,
+    quota_days: float,
+    everyone: bool = False,
 ) -> list[dict[str, Any]]:
-    """Admins set a yearly quota for some people (used days are kept)."""
+    """Admins set a yearly quota for some people, or ``everyone`` active (used days are kept)."""
     require_admin(actor)
+    if everyone:
+        user_ids = list(await accounts_service.work_start_dates(session, actor.org_id))
+    if not user_ids:
+        raise ValidationFailed("Choose people, or everyone.", details={"field": "user_ids"})
     if leave_type not in forms.LEAVE_TYPES:
         raise ValidationFailed("Unknown leave type.", code="invalid_leave_type", details={"field": "leave_type"})
     if quota_days < 0 or quota_days * 2 != int(quota_days * 2):
@@ -80,7 +91,8 @@ async def set_quota(
 
 async def balances_of(session: Session, actor: Actor, user_id: str | None, year: int) -> list[dict[str, Any]]:
     """A person's balances for a year: your own, or anyone's for admins. Limited types
-    appear even without a row (0 of 0)."""
+    appear even without a row (0 of 0). ``pending_days`` are asked for and not yet decided;
+    a new request may take at most ``left_days - pending_days``."""
     target = user_id or actor.user_id
     if target != actor.user_id:
         require_admin(actor)
@@ -90,7 +102,39 @@ async def balances_of(session: Session, actor: Actor, user_id: str | None, year:
         if leave_type not in rows:
             views.append({"user_id": target, "leave_type": leave_type, "year": year, "quota_days": 0.0,
                           "used_days": 0.0, "left_days": 0.0})  # fmt: skip
+    for view in views:
+        view["pending_days"] = await repository.pending_leave_days(
+            session, actor.org_id, target, view["leave_type"], year
+        )
     return sorted(views, key=lambda v: forms.LEAVE_TYPES.index(v["leave_type"]))
+
+
+def statutory_annual_days(started: date, year: int) -> int:
+    """China's rule (职工带薪年休假条例): by full working years at the start of the year —
+    under 1: none; 1 to under 10: 5 days; 10 to under 20: 10; 20 or more: 15."""
+    first = date(year, 1, 1)
+    years = first.year - started.year - ((first.month, first.day) < (started.month, started.day))
+    if years < 1:
+        return 0
+    return 5 if years < 10 else 10 if years < 20 else 15
+
+
+async def apply_annual_rule(session: Session, actor: Actor, year: int) -> dict[str, Any]:
+    """Admins: set everyone's annual leave for ``year`` by years of service (members whose
+    work start date is not recorded are listed, not changed)."""
+    require_admin(actor)
+    starts = await accounts_service.work_start_dates(session, actor.org_id)
+    unknown = sorted(u for u, started in starts.items() if started is None)
+    by_days: dict[int, list[str]] = {}
+    for user_id, started in starts.items():
+        if started is not None:
+            by_days.setdefault(statutory_annual_days(started, year), []).append(user_id)
+    changed: list[dict[str, Any]] = []
+    for days, user_ids in sorted(by_days.items()):
+        changed += await set_quota(
+            session, actor, user_ids=user_ids, leave_type="annual", year=year, quota_days=float(days)
+        )
+    return {"balances": changed, "without_work_start": unknown}
 
 
 def balance_view(row: LeaveBalance) -> dict[str, Any]:

@@ -119,5 +119,13 @@ async def get_balances(
 async def put_quotas(body: schemas.QuotaIn, actor: CurrentActor, session: DB) -> list[dict[str, Any]]:
     """Admins: a yearly quota of one leave type for some people (days, halves allowed)."""
     return await balances.set_quota(
-        session, actor, user_ids=body.user_ids, leave_type=body.leave_type, year=body.year, quota_days=body.quota_days
-    )
+        session, actor, user_ids=body.user_ids, leave_type=body.leave_type, year=body.year,
+        quota_days=body.quota_days, everyone=body.everyone,
+    )  # fmt: skip
+
+
+@router.post("/leave/quotas/annual-by-service", response_model=schemas.AnnualRuleOut)
+async def post_annual_rule(body: schemas.AnnualRuleIn, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    """Admins: everyone's annual leave for a year by years of service (China's statutory
+    5/10/15 days after 1/10/20 years), from each member's ``work_start_on``."""
+    return await balances.apply_annual_rule(session, actor, body.year)

@@ -94,7 +94,8 @@ class RequestOut(BaseModel):
 
 
 class QuotaIn(Strict):
-    user_ids: list[str] = Field(min_length=1, max_length=5000)
+    user_ids: list[str] = Field(default_factory=list, max_length=5000)
+    everyone: bool = Field(default=False, description="Every active member instead of user_ids")
     leave_type: str = Field(max_length=20)
     year: int = Field(ge=2000, le=2100)
     quota_days: float = Field(ge=0, le=366)
@@ -107,6 +108,16 @@ class BalanceOut(BaseModel):
     quota_days: float
     used_days: float
     left_days: float
+    pending_days: float = 0.0
+
+
+class AnnualRuleIn(Strict):
+    year: int = Field(ge=2000, le=2100)
+
+
+class AnnualRuleOut(BaseModel):
+    balances: list[BalanceOut]
+    without_work_start: list[str] = Field(description="Members whose work start date is not recorded")
 
 
 class ApprovalSettingsIn(Strict):
