@@ -219,6 +219,21 @@ def test_mention_from_picker_shows_at_badge(team: Team, new_page: NewPage) -> No
     expect(item.get_by_test_id("conversation-mention")).to_have_count(0)
 
 
+def test_editing_a_message_can_add_a_mention(team: Team, new_page: NewPage) -> None:
+    group = team.group(unique("Edit mentions "), team.bob, team.carol)
+    sent = send(team.alice, group["id"], "draft for review")
+    alice = open_page(new_page, team, team.alice, f"/messages/{group['id']}")
+    row = alice.locator(f"[data-testid=message][data-message-id='{sent['id']}']")
+    row.hover()
+    row.get_by_test_id("message-actions").click()
+    alice.get_by_test_id("action-edit").click()
+    alice.get_by_test_id("edit-input").fill(f"draft for review @{team.carol.name}")
+    alice.get_by_test_id("edit-save").click()
+    expect(row.get_by_test_id("mention")).to_have_text(f"@{team.carol.name}")
+    edited = team.alice.api.get(f"/conversations/{group['id']}/messages")["items"][-1]
+    assert edited["mentions"] == [team.carol.id]
+
+
 def test_phone_list_chat_and_back(team: Team, new_page: NewPage) -> None:
     group = team.group(unique("Phone "), team.bob)
     send(team.alice, group["id"], "Hello from the desk")

@@ -176,13 +176,12 @@ export function editMessage(message, members) {
     e.preventDefault();
     const body = area.value.trim();
     if (!body && message.kind !== "file") return; // a file's caption may be emptied
-    // Keep the mentions whose @name is still in the text.
-    const mentions = (message.mentions || []).filter((uid) => {
-      const m = (members || []).find((x) => x.user_id === uid);
-      return m && body.includes(`@${m.name}`);
-    });
     busy(form, async () => {
       try {
+        // The mentions are the members whose @name is in the edited text: kept, dropped or new.
+        // members: the chat's list, or (big groups) a function that finds the @names of a text.
+        const pool = typeof members === "function" ? await members(body) : members || [];
+        const mentions = [...new Set(pool.filter((x) => x.user_id !== meId() && body.includes(`@${x.name}`)).map((x) => x.user_id))];
         const updated = await api.patch(`/messages/${message.id}`, { body, mentions });
         d.close(updated);
       } catch (error) {

@@ -104,7 +104,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
   const jumpLatest = h("button", { type: "button", class: "chat-jump chat-jump-down", hidden: true, "data-testid": "jump-latest", onclick: () => jumpToLatest() }, t("messages.jumpLatest"));
   const composer = createComposer({
     getConv: conv,
-    getMembers: () => membersList(),
+    getMembers: (query) => mentionCandidates(query),
     onSend: (draft) => send(draft),
     onFiles: (files) => tray.addFiles(files),
   });
@@ -121,6 +121,25 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     tray.drop,
   );
   tray.watchDrops(el);
+
+  /** Who the @ picker offers: from the loaded list, or — in big groups — asked of the server by name. */
+  async function mentionCandidates(query) {
+    const c = conv();
+    if (!c || c.kind === "direct") return [];
+    if (!isBigGroup(c)) return membersList();
+    try {
+      return await api.get(`/conversations/${convId}/members`, { q: query || undefined, limit: 9 });
+    } catch {
+      return [];
+    }
+  }
+
+  /** Big groups: the members each @word of a text may name, asked of the server. */
+  async function membersNamedIn(body) {
+    const words = [...new Set([...body.matchAll(/@([^\s@]{1,30})/g)].map((m) => m[1]))].slice(0, 20);
+    const found = await Promise.all(words.map((w) => mentionCandidates(w)));
+    return found.flat();
+  }
 
   async function membersList() {
     const c = conv();
@@ -330,7 +349,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     await loadSettings();
     try {
       const query = aroundId ? { around: aroundId, limit: PAGE } : { limit: PAGE };
-      const [page] = await Promise.all([api.get(`/conversations/${convId}/messages`, query), c.kind === "direct" ? null : membersList()]);
+      const [page] = await Promise.all([api.get(`/conversations/${convId}/messages`, query), c.kind === "direct" || isBigGroup(c) ? null : membersList()]);
       await ensurePeople(peopleIn(page.items));
       if (s.destroyed) return;
       setWindow(page);
@@ -598,7 +617,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
       forward: (m) => forwardMessage(m),
       copy: (m) => copyMessage(m),
       edit: async (m) => {
-        const updated = await editMessage(m, s.members);
+        const updated = await editMessage(m, isBigGroup(conv()) ? (body) => membersNamedIn(body) : s.members);
         if (updated) applyUpdate(updated);
       },
       recall: async (m) => {
@@ -707,4 +726,11 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
       window.removeEventListener("focus", onVisible);
     },
   };
+}
+
+/** Groups too big to load every member up front (the API filters by name instead). */
+const BIG_GROUP = 500;
+
+function isBigGroup(conv) {
+  return Boolean(conv) && conv.kind !== "direct" && (conv.member_count || 0) > BIG_GROUP;
 }

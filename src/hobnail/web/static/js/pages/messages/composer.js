@@ -130,7 +130,7 @@ export function createComposer(opts) {
     if (!m || !conv || conv.kind === "direct") return closeMentions();
     const query = m[2].toLowerCase();
     const start = caret - m[2].length - 1;
-    const members = await opts.getMembers();
+    const members = await opts.getMembers(query);
     if (input.selectionStart !== caret) return;
     const options = members
       .filter((x) => x.user_id !== meId() && x.name.toLowerCase().includes(query))
