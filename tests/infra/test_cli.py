@@ -48,3 +48,24 @@ def test_create_admin_token_and_demo(tmp_path: Path) -> None:
         signed_in = httpx.post(f"{base}/api/v1/auth/login", json={"identifier": email, "password": password})
         assert signed_in.status_code == 200, signed_in.text
         assert signed_in.json()["org"]["name"] == "示例科技 Demo Tech"
+        _events_take_the_fast_path(base, secret)
+
+
+def _events_take_the_fast_path(base: str, token: str) -> None:
+    """Under `hobnail serve` (uvloop), event frames are written straight to the socket."""
+    from websockets.sync.client import connect
+
+    bearer = {"Authorization": f"Bearer {token}"}
+    group = httpx.post(f"{base}/api/v1/conversations/groups", json={"name": "Solo", "member_ids": []}, headers=bearer)
+    assert group.status_code == 201, group.text
+    with connect(f"{base.replace('http', 'ws', 1)}/api/v1/events?token={token}", open_timeout=10) as ws:
+        sent = httpx.post(
+            f"{base}/api/v1/conversations/{group.json()['id']}/messages", json={"body": "fast"}, headers=bearer
+        )
+        assert sent.status_code == 201
+        while '"message.sent"' not in (frame := str(ws.recv(timeout=10))):
+            pass
+        assert '"fast"' in frame
+    metrics = httpx.get(f"{base}/metrics").text
+    direct = next(line for line in metrics.splitlines() if line.startswith("hobnail_ws_frames_written_directly "))
+    assert float(direct.split()[1]) >= 1

@@ -27,6 +27,11 @@ class Metrics:
         )
         self.connections = Gauge("hobnail_ws_connections", "Open event-stream connections", registry=self.registry)
         self.frames = Gauge("hobnail_ws_frames_sent", "Event frames sent by this process", registry=self.registry)
+        self.direct_frames = Gauge(
+            "hobnail_ws_frames_written_directly",
+            "Event frames written straight to the socket (the fast path)",
+            registry=self.registry,
+        )
 
 
 class MetricsMiddleware:
@@ -85,4 +90,5 @@ async def metrics(request: Request) -> PlainTextResponse:
     state = request.app.state
     state.metrics.connections.set(state.gateway.connection_count)
     state.metrics.frames.set(state.gateway.frames_sent)
+    state.metrics.direct_frames.set(state.gateway.frames_written_directly)
     return PlainTextResponse(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from hobnail.db import sqlite_driver
 from hobnail.db.session import Session
 
 
@@ -33,6 +34,8 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
+        if url.startswith("sqlite+aiosqlite:"):
+            kwargs.setdefault("module", sqlite_driver.dbapi())  # one thread hop per statement
         engine = create_async_engine(url, connect_args={"timeout": 10}, **kwargs)
         _install_sqlite_pragmas(engine)
         return engine

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
+
 from hobnail.core import clock
 from hobnail.db.session import Session
 from hobnail.events.base import DomainEvent
 from hobnail.models import EventRecord, EventTopic
+
+# Core statements (no unit-of-work flush): the outbox row and its topics, two round trips.
+_EVENTS: sa.Table = EventRecord.__table__  # type: ignore[assignment]
+_TOPICS: sa.Table = EventTopic.__table__  # type: ignore[assignment]
+_INSERT_EVENT = _EVENTS.insert()
+_INSERT_TOPIC = _TOPICS.insert()
 
 # Set by whoever runs a relay in this process (the app or the worker) so a commit wakes it.
 _wake_relay: Callable[[], None] | None = None
@@ -36,9 +44,12 @@ async def record(session: Session, event: DomainEvent) -> None:
             data["_grant"] = event.grant
         if event.revoke:
             data["_revoke"] = event.revoke
-    row = EventRecord(org_id=event.org_id, type=event.type, data=data, created_at=clock.now())
-    session.add(row)
-    await session.flush()
-    for topic in dict.fromkeys(event.audience):
-        session.add(EventTopic(event_id=row.id, topic=topic))
+    conn = await session.connection()
+    result = await conn.execute(
+        _INSERT_EVENT, {"org_id": event.org_id, "type": event.type, "data": data, "created_at": clock.now()}
+    )
+    event_id = result.inserted_primary_key[0]  # type: ignore[index]
+    topic_rows = [{"event_id": event_id, "topic": topic} for topic in dict.fromkeys(event.audience)]
+    if topic_rows:
+        await conn.execute(_INSERT_TOPIC, topic_rows if len(topic_rows) > 1 else topic_rows[0])
     session.after_commit(_wake)

@@ -32,6 +32,27 @@ _ADVISORY_KEY = 0x4E0B_4A11  # any constant shared by all nodes
 BATCH = 500
 
 
+_EVENTS: sa.Table = EventRecord.__table__  # type: ignore[assignment]
+_TOPICS: sa.Table = EventTopic.__table__  # type: ignore[assignment]
+_TOPIC_SEPARATOR = "\n"  # topics are "kind:id", never a line break
+# The unnumbered rows, each with its topics, and the current head: one round trip.
+_PENDING = (
+    sa.select(
+        _EVENTS,
+        sa.select(sa.func.coalesce(sa.func.max(_EVENTS.c.seq), 0)).correlate(None).scalar_subquery().label("head"),
+        sa.select(sa.func.aggregate_strings(_TOPICS.c.topic, _TOPIC_SEPARATOR))
+        .where(_TOPICS.c.event_id == _EVENTS.c.id)
+        .correlate(_EVENTS)
+        .scalar_subquery()
+        .label("topics"),
+    )
+    .where(_EVENTS.c.seq.is_(None))
+    .order_by(_EVENTS.c.id)
+    .limit(BATCH)
+)
+_NUMBER = _EVENTS.update().where(_EVENTS.c.id == sa.bindparam("row_id")).values(seq=sa.bindparam("new_seq"))
+
+
 class Relay(WakeableLoop):
     name = "event-relay"
 
@@ -84,34 +105,16 @@ class Relay(WakeableLoop):
         }
 
     async def _number_and_publish(self, conn: AsyncConnection) -> int:
-        rows = (
-            await conn.execute(
-                sa.select(EventRecord.__table__).where(EventRecord.seq.is_(None)).order_by(EventRecord.id).limit(BATCH)
-            )
-        ).all()
+        rows = (await conn.execute(_PENDING)).all()
         if not rows:
             await conn.rollback()
             return 0
         now = clock.now()
-        head: int = (await conn.execute(sa.select(sa.func.coalesce(sa.func.max(EventRecord.seq), 0)))).scalar_one() or 0
+        head: int = rows[0].head or 0
         assignments = [{"row_id": row.id, "new_seq": head + i + 1} for i, row in enumerate(rows)]
-        table = sa.Table("events", EventRecord.metadata)
-        await conn.execute(
-            table.update().where(table.c.id == sa.bindparam("row_id")).values(seq=sa.bindparam("new_seq")),
-            assignments,
-        )
-        topic_rows = (
-            await conn.execute(
-                sa.select(EventTopic.event_id, EventTopic.topic).where(
-                    EventTopic.event_id.in_([row.id for row in rows])
-                )
-            )
-        ).all()
-        topics_by_event: dict[int, list[str]] = {}
-        for event_id, topic in topic_rows:
-            topics_by_event.setdefault(event_id, []).append(topic)
+        await conn.execute(_NUMBER, assignments)
         items = [
-            self._item(row, assignment["new_seq"], topics_by_event.get(row.id, []))
+            self._item(row, assignment["new_seq"], row.topics.split(_TOPIC_SEPARATOR) if row.topics else [])
             for row, assignment in zip(rows, assignments, strict=True)
         ]
         subscriber_jobs: list[dict[str, Any]] = [

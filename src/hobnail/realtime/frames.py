@@ -34,7 +34,9 @@ def text_frame(payload: bytes) -> bytes:
 def _protocol_of(send: Any, depth: int = 0) -> Any:
     """The uvicorn protocol behind an ASGI send callable, through middleware closures."""
     owner = getattr(send, "__self__", None)
-    if owner is not None and isinstance(getattr(owner, "transport", None), asyncio.Transport):
+    # Duck-typed: uvloop's transports are not asyncio.Transport subclasses.
+    transport = getattr(owner, "transport", None) if owner is not None else None
+    if transport is not None and all(hasattr(transport, m) for m in ("write", "is_closing", "get_write_buffer_size")):
         return owner
     if depth >= 6:
         return None

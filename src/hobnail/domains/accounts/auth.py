@@ -175,8 +175,15 @@ def _with_person_and_org(credential: type[WebSession] | type[ApiToken]) -> Any:
     )
 
 
+# Built once (every request authenticates with one of these).
+_SESSION_PRINCIPAL = _with_person_and_org(WebSession).where(WebSession.id == sa.bindparam("digest"))
+_TOKEN_PRINCIPAL = _with_person_and_org(ApiToken).where(
+    ApiToken.digest == sa.bindparam("digest"), ApiToken.revoked_at.is_(None)
+)
+
+
 async def principal_from_cookie(session: Session, secret: str) -> Principal | None:
-    row = (await session.execute(_with_person_and_org(WebSession).where(WebSession.id == token_digest(secret)))).first()
+    row = (await session.execute(_SESSION_PRINCIPAL, {"digest": token_digest(secret)})).first()
     if row is None or row[0].expires_at <= clock.now():
         return None
     web_session, user, org, membership = row
@@ -184,11 +191,7 @@ async def principal_from_cookie(session: Session, secret: str) -> Principal | No
 
 
 async def principal_from_token(session: Session, token: str, *, touch: bool = True) -> Principal | None:
-    row = (
-        await session.execute(
-            _with_person_and_org(ApiToken).where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
-        )
-    ).first()
+    row = (await session.execute(_TOKEN_PRINCIPAL, {"digest": token_digest(token)})).first()
     if row is None:
         return None
     api_token, user, org, membership = row

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from hobnail.core import clock
 from hobnail.core.errors import Conflict, Forbidden, TooManyRequests, ValidationFailed
 from hobnail.core.pagination import decode_cursor, encode_cursor
@@ -14,6 +16,7 @@ from hobnail.domains.accounts.access import Actor
 from hobnail.domains.files import service as files_service
 from hobnail.domains.messaging import events, repository, timeline
 from hobnail.domains.messaging.access import (
+    ConversationNotFound,
     MessageNotFound,
     access_conversation,
     access_message,
@@ -30,6 +33,8 @@ from hobnail.models import Conversation, ConversationMember, Message, MessageMen
 RECALL_WINDOW = timedelta(hours=24)
 RATE_WINDOW = timedelta(seconds=10)
 RATE_LIMIT = 30  # messages per person per RATE_WINDOW, across all chats
+
+_MENTIONS: sa.Table = MessageMention.__table__  # type: ignore[assignment]
 
 
 class EmptyMessage(ValidationFailed):
@@ -129,20 +134,55 @@ async def message_out(session: Session, actor: Actor, conversation: Conversation
     return (await _views(session, actor, conversation, [message]))[0]
 
 
+# Built once: the chat, the sender's membership and their recent sends (for the rate limit).
+_ACCESS_FOR_SEND = (
+    sa.select(
+        Conversation,
+        ConversationMember,
+        sa.select(sa.func.count())
+        .select_from(Message)
+        .where(Message.sender_id == sa.bindparam("user_id"), Message.created_at >= sa.bindparam("since"))
+        .scalar_subquery(),
+    )
+    .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+    .where(
+        Conversation.id == sa.bindparam("conversation_id"),
+        Conversation.org_id == sa.bindparam("org_id"),
+        ConversationMember.user_id == sa.bindparam("user_id"),
+    )
+)
+
+
+async def _access_for_send(
+    session: Session, actor: Actor, conversation_id: str
+) -> tuple[Conversation, ConversationMember, int]:
+    """``access_conversation`` and the actor's recent sends (for the rate limit), one query."""
+    params = {
+        "conversation_id": conversation_id,
+        "org_id": actor.org_id,
+        "user_id": actor.user_id,
+        "since": clock.now() - RATE_WINDOW,
+    }
+    row = (await session.execute(_ACCESS_FOR_SEND, params)).first()
+    if row is None:
+        raise ConversationNotFound(details={"conversation_id": conversation_id})
+    return row[0], row[1], int(row[2] or 0)
+
+
 async def _check_rate(session: Session, actor: Actor) -> None:
     if await repository.recent_sends(session, actor.user_id, clock.now() - RATE_WINDOW) >= RATE_LIMIT:
         raise SendingTooFast(retry_after=int(RATE_WINDOW.total_seconds()))
 
 
 async def _store_mentions(session: Session, message: Message) -> None:
-    for user_id in message.mentions:
-        if user_id != message.sender_id:
-            session.add(
-                MessageMention(
-                    message_id=message.id, user_id=user_id, conversation_id=message.conversation_id, seq=message.seq
-                )
-            )
-    await session.flush()
+    rows = [
+        {"message_id": message.id, "user_id": user_id, "conversation_id": message.conversation_id, "seq": message.seq}
+        for user_id in message.mentions
+        if user_id != message.sender_id
+    ]
+    if rows:
+        conn = await session.connection()
+        await conn.execute(_MENTIONS.insert(), rows)
 
 
 async def _post(
@@ -187,13 +227,12 @@ async def _post(
         mentions_all=mention_all,
         created_at=clock.now(),
     )
-    await timeline.append(session, conversation, message)
+    read_receipts = messaging_settings(actor.org).read_receipts
+    members = await timeline.append(session, conversation, message, count_members=read_receipts)
     await _store_mentions(session, message)
-    # A new message's receipt needs no query: everyone else was in the chat before it, and
-    # nobody has read it yet.
-    receipt = None
-    if messaging_settings(actor.org).read_receipts:
-        receipt = (await repository.member_count(session, conversation.id) - 1, 0)
+    # A new message's receipt needs no query of its own (the numbering counted the members):
+    # everyone else was in the chat before it, and nobody has read it yet.
+    receipt = ((members or 0) - 1, 0) if read_receipts else None
     view = message_view(message, reply_to=replied, receipt=receipt)
     await record(
         session,
@@ -219,14 +258,15 @@ async def send_message(
     """Send a text message, or a file (a finished upload the actor may read) with an
     optional caption. A retry with the same ``client_msg_id`` returns the first message
     instead of sending again. Returns (message, created)."""
-    conversation, member = await access_conversation(session, actor, conversation_id)
+    conversation, member, recent = await _access_for_send(session, actor, conversation_id)
     if client_msg_id:
         existing = await repository.message_by_client_id(session, actor.user_id, client_msg_id)
         if existing is not None and existing.conversation_id == conversation.id:
             return await message_out(session, actor, conversation, existing), False
         if existing is not None:
             raise Conflict("That client_msg_id was used for another chat.", code="client_msg_id_reused")
-    await _check_rate(session, actor)
+    if recent >= RATE_LIMIT:
+        raise SendingTooFast(retry_after=int(RATE_WINDOW.total_seconds()))
     attachment = await files_service.attachable(session, actor, file_id) if file_id else None
     _, view = await _post(
         session, actor, conversation, member, body=body, mentions=mentions or [], mention_all=mention_all,

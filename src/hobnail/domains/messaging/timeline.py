@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hobnail.core import clock
+from hobnail.core.ids import new_id
 from hobnail.db.session import Session
 from hobnail.domains.messaging import events, repository
 from hobnail.domains.messaging.presenters import message_view
@@ -15,15 +18,75 @@ from hobnail.events.base import topics
 from hobnail.events.outbox import record
 from hobnail.models import Conversation, ConversationMember, Message, Organization
 
+# Core statements for the message path (no unit-of-work flush per message; see GUIDE).
+_CONVERSATIONS: sa.Table = Conversation.__table__  # type: ignore[assignment]
+_MEMBERS: sa.Table = ConversationMember.__table__  # type: ignore[assignment]
+_MESSAGES: sa.Table = Message.__table__  # type: ignore[assignment]
+_MESSAGE_KEYS = tuple(column.key for column in _MESSAGES.columns)
+# What the model's column defaults would give a message that does not say.
+_MESSAGE_DEFAULTS: dict[str, Any] = {"kind": "text", "body": "", "search_text": "", "mentions_all": False}
 
-async def append(session: Session, conversation: Conversation, message: Message) -> Message:
-    """Number ``message`` in its conversation and store it. Side effect: bumps last_seq."""
-    message.seq = await repository.next_seq(session, conversation.id)
-    conversation.last_seq = message.seq
-    conversation.last_message_at = message.created_at
-    session.add(message)
-    await session.flush()
-    return message
+# Take the next number and note the time in one statement (the row lock orders concurrent
+# sends); optionally also count the members, for a new message's read receipt.
+_NUMBER = (
+    sa.update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == sa.bindparam("b_conversation_id"))
+    .values(last_seq=_CONVERSATIONS.c.last_seq + 1, last_message_at=sa.bindparam("at"))
+)
+_NUMBER_ONLY = _NUMBER.returning(_CONVERSATIONS.c.last_seq)
+_NUMBER_AND_COUNT = _NUMBER.returning(
+    _CONVERSATIONS.c.last_seq,
+    sa.select(sa.func.count())
+    .select_from(_MEMBERS)
+    .where(_MEMBERS.c.conversation_id == sa.bindparam("b_conversation_id"))
+    .scalar_subquery(),
+)
+_SET_READ = (
+    sa.update(_MEMBERS)
+    .where(_MEMBERS.c.conversation_id == sa.bindparam("b_conversation_id"), _MEMBERS.c.user_id == sa.bindparam("uid"))
+    .values(read_seq=sa.bindparam("new_read_seq"))
+)
+
+
+async def append(
+    session: Session, conversation: Conversation, message: Message, *, count_members: bool = False
+) -> int | None:
+    """Number ``message`` in its conversation and store it. Side effect: bumps last_seq.
+
+    ``message`` stays a plain (transient) object; it is inserted with Core. Returns the
+    conversation's member count when ``count_members``, else None."""
+    await session.flush()  # whatever the unit of work holds (a chat created just now) goes first
+    for key, value in _MESSAGE_DEFAULTS.items():
+        if getattr(message, key) is None:
+            setattr(message, key, value)
+    if message.id is None:
+        message.id = new_id()
+    if message.mentions is None:
+        message.mentions = []
+    if message.created_at is None:
+        message.created_at = clock.now()
+    conn = await session.connection()
+    statement = _NUMBER_AND_COUNT if count_members else _NUMBER_ONLY
+    row = (await conn.execute(statement, {"b_conversation_id": conversation.id, "at": message.created_at})).one()
+    message.seq = int(row[0])
+    set_committed_value(conversation, "last_seq", message.seq)
+    set_committed_value(conversation, "last_message_at", message.created_at)
+    state = message.__dict__
+    await conn.execute(_MESSAGES.insert(), {key: state[key] for key in _MESSAGE_KEYS if key in state})
+    return int(row[1]) if count_members else None
+
+
+async def set_read_seq(session: Session, member: ConversationMember, read_seq: int) -> None:
+    """Store a member's read pointer (Core; the loaded row is kept in step)."""
+    if not sa.inspect(member).persistent:  # not in the database yet: the unit of work writes it
+        member.read_seq = read_seq
+        await session.flush()
+        return
+    conn = await session.connection()
+    await conn.execute(
+        _SET_READ, {"b_conversation_id": member.conversation_id, "uid": member.user_id, "new_read_seq": read_seq}
+    )
+    set_committed_value(member, "read_seq", read_seq)
 
 
 async def post_system(session: Session, conversation: Conversation, payload: dict[str, Any]) -> Message:
@@ -94,10 +157,9 @@ async def advance_read(
     if quiet_if_nothing_skipped and previous == target - 1:
         # The sender had read everything before their own new message: the message.sent
         # event already tells their devices; no counts changed, nobody else's receipts.
-        member.read_seq = target
+        await set_read_seq(session, member, target)
         return True
-    member.read_seq = target
-    await session.flush()
+    await set_read_seq(session, member, target)
     await announce_read_state(session, org.id, member, conversation)
     if messaging_settings(org).read_receipts:
         senders = await repository.senders_between(session, conversation.id, previous, target, member.user_id)
