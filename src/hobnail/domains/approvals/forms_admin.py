@@ -21,8 +21,15 @@ class InvalidForm(ValidationFailed):
     code = "invalid_form"
 
 
+async def builtin_forms_missing(session: Session, org_id: str) -> bool:
+    have = {f.builtin for f in await repository.forms(session, org_id) if f.builtin}
+    return any(kind not in have for kind in forms.BUILTIN)
+
+
 async def ensure_builtin_forms(session: Session, org_id: str) -> None:
-    """Create the organisation's built-in forms the first time anyone needs them."""
+    """Create the organisation's built-in forms the first time anyone needs them.
+    Precondition: ``session`` is in a write transaction (reads call it through
+    ``builtin_forms_missing`` and a separate writer; see routes)."""
     have = {f.builtin for f in await repository.forms(session, org_id) if f.builtin}
     missing = [kind for kind in forms.BUILTIN if kind not in have]
     if not missing:
@@ -43,7 +50,7 @@ async def ensure_builtin_forms(session: Session, org_id: str) -> None:
 
 
 async def list_forms(session: Session, actor: Actor) -> list[dict[str, Any]]:
-    await ensure_builtin_forms(session, actor.org_id)
+    """The forms (the built-in ones must exist: see ``builtin_forms_missing``)."""
     rows = await repository.forms(session, actor.org_id)
     order = list(forms.BUILTIN)
     rows.sort(key=lambda f: (order.index(f.builtin) if f.builtin else len(order), f.created_at))

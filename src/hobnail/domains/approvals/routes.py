@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from hobnail.api.deps import DB, CurrentActor
 from hobnail.api.errors import ERROR_RESPONSES
@@ -18,8 +18,15 @@ router = APIRouter(prefix="/api/v1", route_class=UnitOfWorkRoute, responses=ERRO
 
 
 @router.get("/approvals/forms", response_model=list[schemas.FormOut])
-async def get_forms(actor: CurrentActor, session: DB) -> list[dict[str, Any]]:
+async def get_forms(request: Request, actor: CurrentActor, session: DB) -> list[dict[str, Any]]:
     """The forms people can fill in: leave, overtime, business trip, make-up punch, general, custom."""
+    if await forms_admin.builtin_forms_missing(session, actor.org_id):
+        # The first look creates the built-in forms in a write transaction of its own (a GET's
+        # read transaction must not turn into a writer) and reads them back after its commit.
+        async with request.app.state.sessionmaker() as writer:
+            await forms_admin.ensure_builtin_forms(writer, actor.org_id)
+            await writer.commit()
+            return await forms_admin.list_forms(writer, actor)
     return await forms_admin.list_forms(session, actor)
 
 
