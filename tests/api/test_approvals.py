@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -193,9 +193,14 @@ async def test_withdraw_comments_and_who_may_see(client: httpx.AsyncClient, make
 
 
 async def test_make_up_punches_are_limited_per_month(client: httpx.AsyncClient, make_client: Any) -> None:
+    clock.freeze(datetime(2026, 11, 1, 2, tzinfo=UTC))
     await setup_org(client)
     people = await team(client, make_client, ["Req"])
     requester = people["Req"][0]
+    # A make-up punch is for someone in an attendance group (attendance checks it).
+    group = {"name": "考勤", "department_ids": [people["_dept"][1]["id"]], "rules": {"makeup_per_month": 5}}
+    check(await client.post("/api/v1/attendance/groups", json=group), 201)
+    clock.freeze(datetime(2026, 11, 20, 2, tzinfo=UTC))
     makeup = await form_id(client, "makeup")
     check(await client.patch(f"/api/v1/approvals/forms/{makeup}", json={"settings": {"per_month": 1}}))
     values = {"date": "2026-11-03", "punch": "clock_in", "reason": "忘记打卡"}
@@ -204,6 +209,7 @@ async def test_make_up_punches_are_limited_per_month(client: httpx.AsyncClient, 
         "/api/v1/approvals", json={"form_id": makeup, "values": {**values, "date": "2026-11-20"}}
     )
     assert (second.status_code, second.json()["error"]["code"]) == (409, "makeup_limit_reached")
+    clock.freeze(datetime(2026, 12, 1, 1, tzinfo=UTC))  # 09:00 in Shanghai
     next_month = await requester.post(
         "/api/v1/approvals", json={"form_id": makeup, "values": {**values, "date": "2026-12-01"}}
     )

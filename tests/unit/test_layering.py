@@ -8,13 +8,15 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src" / "hobnail"
 INFRASTRUCTURE = ("core", "db", "models", "events", "jobs", "realtime", "storage")
 ABOVE_INFRASTRUCTURE = ("hobnail.domains", "hobnail.api", "hobnail.web", "hobnail.cli", "hobnail.worker")
-# Which domains a domain may use: accounts ← files ← messaging ← ding; approvals use accounts and files.
+# Which domains a domain may use: accounts ← files ← messaging ← ding; approvals use accounts and files;
+# attendance uses accounts, files and approvals (its submit hooks).
 ALLOWED_DOMAINS = {
     "accounts": set(),
     "files": {"accounts"},
     "messaging": {"accounts", "files"},
     "ding": {"accounts", "files", "messaging"},
     "approvals": {"accounts", "files"},
+    "attendance": {"accounts", "files", "approvals"},
 }
 NEVER_ACROSS = ("repository", "routes")
 

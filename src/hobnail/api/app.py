@@ -17,8 +17,14 @@ from hobnail.db.engine import create_engine, create_sessionmaker
 from hobnail.domains.accounts import realtime as accounts_realtime
 from hobnail.domains.accounts import routes as accounts_routes
 from hobnail.domains.approvals import attachments as approvals_attachments
+from hobnail.domains.approvals import hooks as approvals_hooks
 from hobnail.domains.approvals import reminders as approvals_reminders
 from hobnail.domains.approvals import routes as approvals_routes
+from hobnail.domains.attendance import attachments as attendance_attachments
+from hobnail.domains.attendance import jobs as attendance_jobs
+from hobnail.domains.attendance import punches as attendance_punches
+from hobnail.domains.attendance import routes as attendance_routes
+from hobnail.domains.attendance import subscribers as attendance_subscribers
 from hobnail.domains.ding import attachments as ding_attachments
 from hobnail.domains.ding import escalation as ding_escalation
 from hobnail.domains.ding import routes as ding_routes
@@ -61,6 +67,10 @@ def register_domains(settings: Settings) -> None:
     ding_escalation.register_jobs(settings)
     files_jobs.register_jobs(settings)
     approvals_reminders.register_jobs()
+    attendance_attachments.register()
+    attendance_subscribers.register()
+    attendance_jobs.register_jobs()
+    approvals_hooks.register_submit_check("makeup", attendance_punches.check_makeup_request)
     registry.register(
         "events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1)
     )
@@ -130,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(messaging_routes.router)
     app.include_router(ding_routes.router)
     app.include_router(approvals_routes.router)
+    app.include_router(attendance_routes.router)
     app.include_router(files_routes.tus)
     app.include_router(files_routes.router)
     app.include_router(files_routes.downloads)

@@ -20,6 +20,16 @@ from hobnail.models.approvals import (
     ApprovalTask,
     LeaveBalance,
 )
+from hobnail.models.attendance import (
+    AttendanceAbsence,
+    AttendanceCalendarDay,
+    AttendanceDay,
+    AttendanceGroup,
+    AttendancePunch,
+    AttendanceReminder,
+    AttendanceRoster,
+    AttendanceRules,
+)
 from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
 from hobnail.models.files import InstanceSecret, StoredFile
@@ -34,6 +44,14 @@ __all__ = [
     "ApprovalForm",
     "ApprovalRequest",
     "ApprovalTask",
+    "AttendanceAbsence",
+    "AttendanceCalendarDay",
+    "AttendanceDay",
+    "AttendanceGroup",
+    "AttendancePunch",
+    "AttendanceReminder",
+    "AttendanceRoster",
+    "AttendanceRules",
     "Conversation",
     "ConversationMember",
     "Department",

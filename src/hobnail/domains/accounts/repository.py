@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -297,3 +297,28 @@ async def active_department_member_ids(session: Session, org_id: str, department
             )
         ).all()
     )
+
+
+async def active_members_with_departments(
+    session: Session, org_id: str, user_ids: Sequence[str] | None = None
+) -> list[tuple[str, str, str | None]]:
+    """(user id, name, department id or None) for every active member (of ``user_ids``, if
+    given), one row per department."""
+    query = (
+        sa.select(Membership.user_id, User.name, DepartmentMember.department_id)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(
+            DepartmentMember,
+            sa.and_(DepartmentMember.user_id == Membership.user_id, DepartmentMember.org_id == org_id),
+        )
+        .where(Membership.org_id == org_id, Membership.status == "active")
+        .order_by(Membership.user_id, DepartmentMember.created_at)
+    )
+    if user_ids is None:
+        return [tuple(row) for row in (await session.execute(query)).all()]  # type: ignore[misc]
+    found: list[tuple[str, str, str | None]] = []
+    wanted = list(user_ids)
+    for start in range(0, len(wanted), 500):
+        rows = await session.execute(query.where(Membership.user_id.in_(wanted[start : start + 500])))
+        found += [(user_id, name, department_id) for user_id, name, department_id in rows.all()]
+    return found

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -359,3 +361,31 @@ async def colleague_ids(session: Session, org_id: str, user_id: str) -> set[str]
     """Everyone in the person's departments (and their sub-departments)."""
     own = (await repository.department_ids_by_user(session, org_id, [user_id])).get(user_id, [])
     return set(await department_member_ids(session, org_id, own)) if own else set()
+
+
+@dataclass(frozen=True)
+class DirectorySnapshot:
+    """The whole directory at once, for work over everyone (attendance, reports)."""
+
+    parents: dict[str, str | None]  # department → parent department
+    department_names: dict[str, str]
+    departments_of: dict[str, list[str]]  # active member → their departments (maybe none)
+    names: dict[str, str]  # active member → name
+
+
+async def directory_snapshot(session: Session, org_id: str, user_ids: Sequence[str] | None = None) -> DirectorySnapshot:
+    """Every department and every active member (or those of ``user_ids`` who are active)
+    with their departments, in two queries."""
+    departments = await repository.departments(session, org_id)
+    departments_of: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    rows = await repository.active_members_with_departments(session, org_id, user_ids)
+    for user_id, name, department_id in rows:
+        names[user_id] = name
+        own = departments_of.setdefault(user_id, [])
+        if department_id is not None:
+            own.append(department_id)
+    return DirectorySnapshot(
+        parents={d.id: d.parent_id for d in departments}, department_names={d.id: d.name for d in departments},
+        departments_of=departments_of, names=names,
+    )  # fmt: skip

@@ -16,7 +16,7 @@ from hobnail.core.errors import Conflict, ValidationFailed
 from hobnail.db.session import Session
 from hobnail.domains.accounts import service as accounts_service
 from hobnail.domains.accounts.access import Actor
-from hobnail.domains.approvals import events, flow, forms, repository
+from hobnail.domains.approvals import events, flow, forms, hooks, repository
 from hobnail.domains.approvals.access import FormNotFound, access_request
 from hobnail.domains.approvals.balances import check_balance, deduct
 from hobnail.domains.approvals.forms_admin import ensure_builtin_forms
@@ -89,6 +89,7 @@ async def submit(session: Session, actor: Actor, form_id: str, values: dict[str,
         used = await repository.count_makeups(session, actor.org_id, actor.user_id, clean["date"][:7])
         if used >= limit:
             raise MakeupLimitReached(f"At most {limit} make-up punches a month.", details={"limit": limit})
+        await hooks.run_submit_checks(session, actor, kind, clean, {"makeups_this_month": used})
     requester = flow.Requester(
         actor.user_id,
         managers=await accounts_service.manager_levels(session, actor.org_id, actor.user_id),
