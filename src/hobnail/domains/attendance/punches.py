@@ -58,8 +58,9 @@ class InvalidCoordinates(ValidationFailed):
 
 def punch_view(punch: AttendancePunch) -> dict[str, Any]:
     return {
-        "id": punch.id, "user_id": punch.user_id, "work_date": punch.work_date.isoformat(), "at": clock.isoformat(punch.at),
-        "kind": punch.kind, "source": punch.source, "location_result": punch.location_result, "place": punch.place,
+        "id": punch.id, "user_id": punch.user_id, "work_date": punch.work_date.isoformat(),
+        "at": clock.isoformat(punch.at), "kind": punch.kind, "source": punch.source,
+        "location_result": punch.location_result, "place": punch.place,
         "latitude": punch.latitude, "longitude": punch.longitude, "accuracy": punch.accuracy, "ip": punch.ip,
         "ssid": punch.ssid, "bssid": punch.bssid, "device_id": punch.device_id, "note": punch.note,
         "photo_file_id": punch.photo_file_id, "request_id": punch.request_id, "flags": punch.flags,
