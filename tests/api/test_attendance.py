@@ -408,3 +408,26 @@ async def test_reminders_before_work_and_after_it_once_each(
     ann_events, _ = await events_after(ann, app, "0")
     reminders = [e["data"]["kind"] for e in ann_events if e["type"] == "attendance.reminder"]
     assert reminders == ["out"] and b["id"] != a["id"]  # Ann clocked in at 08:52, so no "in" reminder
+
+
+async def test_leave_counts_the_working_days_of_the_persons_schedule(
+    client: httpx.AsyncClient, make_client: Any
+) -> None:
+    clock.freeze(shanghai("2026-09-01", "10:00"))
+    await setup_org(client)
+    _group, people = await office_team(client, make_client, ["Ann"])
+    ann, a = people["Ann"]
+    quota = {"user_ids": [a["id"]], "leave_type": "annual", "year": 2026, "quota_days": 10}
+    check(await client.put("/api/v1/leave/quotas", json=quota))
+    forms = {f["builtin"]: f["id"] for f in check(await ann.get("/api/v1/approvals/forms"))}
+    values = {"leave_type": "annual", "start": "2026-09-30", "start_half": "am", "end": "2026-10-10",
+              "end_half": "pm", "reason": "国庆"}  # fmt: skip
+    request = check(await ann.post("/api/v1/approvals", json={"form_id": forms["leave"], "values": values}), 201)
+    # 30 Sep, 8 and 9 Oct, and Saturday 10 Oct (a 调休 working day); 1–7 Oct are the holiday.
+    assert request["days"] == 4
+    _outsider, _o = await member_client(client, await make_client(), name="Out", email="out@example.com")
+    values_out = {**values, "leave_type": "personal"}
+    plain = check(
+        await _outsider.post("/api/v1/approvals", json={"form_id": forms["leave"], "values": values_out}), 201
+    )
+    assert plain["days"] == 8  # no attendance group: Monday to Friday

@@ -25,6 +25,7 @@ from hobnail.domains.attendance import jobs as attendance_jobs
 from hobnail.domains.attendance import punches as attendance_punches
 from hobnail.domains.attendance import routes as attendance_routes
 from hobnail.domains.attendance import subscribers as attendance_subscribers
+from hobnail.domains.attendance import workdays as attendance_workdays
 from hobnail.domains.ding import attachments as ding_attachments
 from hobnail.domains.ding import escalation as ding_escalation
 from hobnail.domains.ding import routes as ding_routes
@@ -71,6 +72,7 @@ def register_domains(settings: Settings) -> None:
     attendance_subscribers.register()
     attendance_jobs.register_jobs()
     approvals_hooks.register_submit_check("makeup", attendance_punches.check_makeup_request)
+    approvals_hooks.register_workday_calendar(attendance_workdays.workdays_of)
     registry.register(
         "events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1)
     )

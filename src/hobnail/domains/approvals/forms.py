@@ -8,7 +8,7 @@ the service afterwards.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -133,15 +133,19 @@ def slot(day: date, half: str) -> int:
     return day.toordinal() * 2 + HALVES.index(half)
 
 
-def leave_days(start: date, start_half: str, end: date, end_half: str) -> tuple[int, int, float]:
+def leave_days(
+    start: date, start_half: str, end: date, end_half: str, is_workday: Callable[[date], bool] | None = None
+) -> tuple[int, int, float]:
     """(first slot, last slot, working days) of a leave from one half-day to another.
-    Saturdays and Sundays do not count (the attendance calendar will refine this)."""
+    Only working days count: ``is_workday`` (the person's attendance schedule, holidays
+    included) or, without one, Monday to Friday."""
     first, last = slot(start, start_half), slot(end, end_half)
     if last < first:
         raise FormError("The leave ends before it starts.", field="end")
     if last - first > 2 * 366:
         raise FormError("A leave is at most a year.", field="end")
-    halves = sum(1 for s in range(first, last + 1) if date.fromordinal(s // 2).weekday() < 5)
+    works = is_workday or (lambda day: day.weekday() < 5)
+    halves = sum(1 for s in range(first, last + 1) if works(date.fromordinal(s // 2)))
     if halves == 0:
         raise FormError("The leave covers no working day.", field="start")
     return first, last, halves / 2

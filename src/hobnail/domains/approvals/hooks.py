@@ -10,14 +10,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 from hobnail.db.session import Session
 from hobnail.domains.accounts.access import Actor
 
 SubmitCheck = Callable[[Session, Actor, dict[str, Any], dict[str, Any]], Awaitable[None]]
+# (session, actor, first day, last day) → {day: works?} for the actor, or None (no schedule)
+WorkdayCalendar = Callable[[Session, Actor, date, date], Awaitable[dict[date, bool] | None]]
 
 _checks: dict[str, list[SubmitCheck]] = defaultdict(list)
+_calendars: list[WorkdayCalendar] = []
+
+
+def register_workday_calendar(calendar: WorkdayCalendar) -> None:
+    """Attendance tells approvals which days a person works, so leave counts only those."""
+    if calendar not in _calendars:
+        _calendars.append(calendar)
+
+
+async def workdays(session: Session, actor: Actor, first: date, last: date) -> dict[date, bool] | None:
+    for calendar in _calendars:
+        found = await calendar(session, actor, first, last)
+        if found is not None:
+            return found
+    return None
 
 
 def register_submit_check(kind: str, check: SubmitCheck) -> None:

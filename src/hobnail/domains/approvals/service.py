@@ -8,7 +8,7 @@ the flow engine's verdict, so two approvers pressing at once yield exactly one o
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from hobnail.core import clock
@@ -314,11 +314,12 @@ async def _announce(session: Session, request: ApprovalRequest, action: str) -> 
 
 
 async def _check_leave(session: Session, actor: Actor, request: ApprovalRequest, values: dict[str, Any]) -> None:
+    start, end = date.fromisoformat(values["start"]), date.fromisoformat(values["end"])
+    schedule = await hooks.workdays(session, actor, start, end) if start <= end <= start + timedelta(days=366) else None
     try:
         first, last, days = forms.leave_days(
-            date.fromisoformat(values["start"]), values["start_half"], date.fromisoformat(values["end"]),
-            values["end_half"],
-        )  # fmt: skip
+            start, values["start_half"], end, values["end_half"], schedule.__getitem__ if schedule else None
+        )
     except forms.FormError as error:
         raise InvalidValues(str(error), code="invalid_period", details={"field": error.field}) from None
     if await repository.overlapping_leave(session, actor.user_id, first, last) is not None:

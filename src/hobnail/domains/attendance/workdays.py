@@ -1,0 +1,25 @@
+"""Which days a person works, for approvals to count leave in working days: their group's
+schedule with the holiday calendar and, in shift groups, their roster."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hobnail.db.session import Session
+from hobnail.domains.accounts.access import Actor
+from hobnail.domains.attendance import context
+from hobnail.domains.attendance.results import days_between
+
+
+async def workdays_of(session: Session, actor: Actor, first: date, last: date) -> dict[date, bool] | None:
+    """{day: works} for first…last, or None when the person is in no attendance group
+    (approvals then counts Monday to Friday)."""
+    ctx = await context.load(session, actor.org, first, last, [actor.user_id])
+    if actor.user_id not in ctx.group_of:
+        return None
+    inputs = await context.load_inputs(session, actor.org_id, [actor.user_id], first, last)
+    found: dict[date, bool] = {}
+    for day in days_between(first, last):
+        planned = ctx.plan(actor.user_id, day, inputs)
+        found[day] = planned[2].works if planned is not None else day.weekday() < 5
+    return found
