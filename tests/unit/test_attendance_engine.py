@@ -337,6 +337,20 @@ def test_work_date_gives_the_morning_out_punch_to_the_night_shift(next_shift: st
     assert arriving is not None and arriving[0].day == THURSDAY
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_tie_goes_to_the_day_already_clocked_in(reverse: bool) -> None:
+    rules = make_rules(kind="shift", shifts=[NIGHT, {"id": "six", "name": "Six", "start": "06:00", "end": "14:00"}])
+    candidates = plans(rules, {WEDNESDAY: "night", THURSDAY: "six"})
+    if reverse:
+        candidates.reverse()
+    ending = work_date(at(THURSDAY, "06:00"), candidates, clocked_in=[WEDNESDAY])
+    assert ending is not None and ending[0].day == WEDNESDAY  # the night shift's clock-out
+    starting = work_date(at(THURSDAY, "06:00"), candidates, clocked_in=[WEDNESDAY, THURSDAY])
+    assert starting is not None
+    fresh = work_date(at(THURSDAY, "06:00"), candidates, clocked_in=[THURSDAY])
+    assert fresh is not None and fresh[0].day == THURSDAY
+
+
 @pytest.mark.parametrize("rest", [None, NOT_ROSTERED, "gone"])
 def test_work_date_never_picks_a_rest_day(rest: object) -> None:
     candidates = plans(SHIFTS, {WEDNESDAY: "night", THURSDAY: rest})

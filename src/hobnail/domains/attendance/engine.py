@@ -160,17 +160,23 @@ def window(rules: Rules, plan: Plan, zone: ZoneInfo) -> Window:
     return Window(start - timedelta(minutes=rules.open_before), start, end, end + timedelta(minutes=rules.close_after))
 
 
-def work_date(moment: datetime, candidates: Iterable[tuple[Plan, Window]]) -> tuple[Plan, Window] | None:
+def work_date(
+    moment: datetime, candidates: Iterable[tuple[Plan, Window]], clocked_in: Iterable[date] = ()
+) -> tuple[Plan, Window] | None:
     """The day a punch at ``moment`` counts for, among the plans of the days around it
     (yesterday's night shift, today's). Work windows containing the moment come first; of
-    those, the one whose start or end is nearest. None: no work window is open."""
-    best: tuple[float, tuple[Plan, Window]] | None = None
+    those, the one whose start or end is nearest; on a tie, a day the person has clocked
+    in on (``clocked_in``), so a night shift ending at 06:00 gets the 06:00 punch before a
+    shift starting at 06:00 does. None: no work window is open."""
+    open_days = set(clocked_in)
+    best: tuple[tuple[float, int], tuple[Plan, Window]] | None = None
     for plan, span in candidates:
         if not plan.works or not span.opens <= moment <= span.closes:
             continue
         distance = min(abs((moment - span.start).total_seconds()), abs((moment - span.end).total_seconds()))
-        if best is None or distance < best[0]:
-            best = (distance, (plan, span))
+        key = (distance, 0 if plan.day in open_days else 1)
+        if best is None or key < best[0]:
+            best = (key, (plan, span))
     return best[1] if best else None
 
 

@@ -94,7 +94,8 @@ async def _situation(
         if planned is not None:
             group_id, rules, plan = planned
             candidates.append((group_id, rules, plan, engine.window(rules, plan, ctx.zone)))
-    chosen = engine.work_date(now, [(c[2], c[3]) for c in candidates])
+    clocked_in = [day for (_user, day), rows in inputs.punches.items() if any(p.kind == "in" for p in rows)]
+    chosen = engine.work_date(now, [(c[2], c[3]) for c in candidates], clocked_in)
     if chosen is not None:
         return ctx, inputs, next(c for c in candidates if c[2] is chosen[0]), today
     # No work window is open: on a rest day or holiday a punch counts for today (overtime

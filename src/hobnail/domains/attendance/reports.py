@@ -17,7 +17,7 @@ from hobnail.core import clock
 from hobnail.core.errors import ValidationFailed
 from hobnail.db.session import Session
 from hobnail.domains.accounts.access import Actor, access_member, require_admin
-from hobnail.domains.attendance import engine, results
+from hobnail.domains.attendance import engine, repository, results
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEAVE_TYPES = ("annual", "personal", "sick", "compensatory", "marriage", "maternity", "paternity", "bereavement")
@@ -53,6 +53,7 @@ async def person_month(session: Session, actor: Actor, user_id: str, month: str)
     first, last = month_span(month)
     ctx, views = await results.results_for(session, actor.org, [user_id], first, last)
     today = results.today_in(ctx)
+    roster = await repository.roster(session, actor.org_id, [user_id], first, last)
     summary = engine.MonthSummary()
     days = []
     for day in results.days_between(first, last):
@@ -65,7 +66,8 @@ async def person_month(session: Session, actor: Actor, user_id: str, month: str)
         if found is None or day <= today:  # not in a group that day
             days.append({"day": day.isoformat(), "status": "none", "plan": None, "reasons": []})
             continue
-        plan = engine.plan_day(found[1], day, ctx.calendar)  # a day to come: what it will ask
+        rostered = roster.get((user_id, day), engine.NOT_ROSTERED)
+        plan = engine.plan_day(found[1], day, ctx.calendar, rostered)  # a day to come: what it will ask
         reasons = [plan.reason] if plan.reason else []
         days.append({"day": day.isoformat(), "status": "upcoming", "plan": plan.kind, "reasons": reasons})
     return {
