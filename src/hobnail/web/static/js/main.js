@@ -141,6 +141,31 @@
 //              flow-step-days, flow-step-remove), flow-step-add, flow-when-empty, form-per-month,
 //              form-save, quota-form, quota-everyone, quota-people, quota-type, quota-year,
 //              quota-days, quota-save
+// Attendance: nav-attendance, attendance-page, attendance-admin-link, attendance-today
+//              [data-location], attendance-schedule, punch-button [data-kind in|out|field-in|
+//              field-out, data-ready], punch-reason (why it can or cannot be pressed),
+//              punch-relocate, punch-result (aria-live), today-result > today-status
+//              [data-status], today-reasons, today-punches > today-punch [data-kind,
+//              data-location], today-no-punches, field-dialog, field-form, field-note,
+//              field-submit, attendance-month, month-title, month-prev, month-next,
+//              month-calendar > month-day [data-day, data-status], month-summary (sum-*),
+//              day-dialog, day-status, day-reasons, day-punches, day-makeup, day-leave
+// Admin att.:  admin-tab-attendance, att-tabs, att-tab-groups|today|report|review|calendar|roster,
+//              att-groups > att-group [data-group-id], att-group-new, att-group-edit,
+//              att-group-delete, group-dialog, group-form, group-name, group-people,
+//              group-departments, group-kind, group-start, group-end, group-flex-hours,
+//              group-shifts > group-shift, group-workday-<0-6>, group-places > group-place
+//              (place-name, place-lat, place-lng, place-radius), group-place-add,
+//              group-networks, group-network-add, group-wifi, group-wifi-add,
+//              group-field-allowed, group-field-photo, group-effective-from, group-save,
+//              board-day, board-counts > board-count-<list>, board-list-<list> >
+//              board-person [data-user-id], report-month, report-table > report-row,
+//              report-export-xlsx|csv, report-progress, review-list > review-item
+//              [data-punch-id], review-accept, review-reject, review-empty,
+//              calendar-year, calendar-days > calendar-day [data-day], calendar-form,
+//              calendar-date, calendar-kind, calendar-name, calendar-save, calendar-reset,
+//              roster-group, roster-from, roster-table > roster-row [data-user-id] >
+//              roster-cell [data-day], roster-save, roster-empty, roster-no-groups
 // Dept mgrs:   department-managers (button), department-manager-names, managers-dialog,
 //              managers-form, manager-option [data-member-id], managers-save
 // ────────────────────────────────────────────────────────────────────────────────────────
@@ -170,6 +195,14 @@ import * as approvals from "./pages/approvals/index.js";
 import * as approvalForm from "./pages/approvals/form.js";
 import * as approvalDetail from "./pages/approvals/detail.js";
 import { install as installApprovals } from "./pages/approvals/common.js";
+import * as attendance from "./pages/attendance/index.js";
+import { install as installAttendance } from "./pages/attendance/common.js";
+import * as adminAttendanceGroups from "./pages/admin/attendance.js";
+import * as adminAttendanceBoard from "./pages/admin/attendance-board.js";
+import * as adminAttendanceReport from "./pages/admin/attendance-report.js";
+import * as adminAttendanceReview from "./pages/admin/attendance-review.js";
+import * as adminAttendanceCalendar from "./pages/admin/attendance-calendar.js";
+import * as adminAttendanceRoster from "./pages/admin/attendance-roster.js";
 
 // public: no sign-in needed; bare: rendered without the app shell; admin: owners/admins only.
 const ROUTES = [
@@ -191,6 +224,7 @@ const ROUTES = [
   { path: "/approvals/balance", page: approvals, title: "approvals.tabBalance", needsOrg: true },
   { path: "/approvals/new/:formId", page: approvalForm, title: "approvals.newTitle", needsOrg: true },
   { path: "/approvals/request/:id", page: approvalDetail, title: "approvals.detailTitle", needsOrg: true },
+  { path: "/attendance", page: attendance, title: "attendance.title", needsOrg: true },
   { path: "/contacts", page: contacts, title: "nav.contacts", needsOrg: true },
   { path: "/admin", page: adminOrg, title: "admin.tabOrg", admin: true },
   { path: "/admin/members", page: adminMembers, title: "admin.tabMembers", admin: true },
@@ -200,12 +234,19 @@ const ROUTES = [
   { path: "/admin/ding", page: adminDing, title: "admin.tabDing", admin: true },
   { path: "/admin/files", page: adminFiles, title: "admin.tabFiles", admin: true },
   { path: "/admin/approvals", page: adminApprovals, title: "admin.tabApprovals", admin: true },
+  { path: "/admin/attendance", page: adminAttendanceGroups, title: "attendanceAdmin.tabGroups", admin: true },
+  { path: "/admin/attendance/today", page: adminAttendanceBoard, title: "attendanceAdmin.tabToday", admin: true },
+  { path: "/admin/attendance/report", page: adminAttendanceReport, title: "attendanceAdmin.tabReport", admin: true },
+  { path: "/admin/attendance/review", page: adminAttendanceReview, title: "attendanceAdmin.tabReview", admin: true },
+  { path: "/admin/attendance/calendar", page: adminAttendanceCalendar, title: "attendanceAdmin.tabCalendar", admin: true },
+  { path: "/admin/attendance/roster", page: adminAttendanceRoster, title: "attendanceAdmin.tabRoster", admin: true },
   { path: "/settings", page: settings, title: "nav.settings" },
 ];
 
 installMessaging();
 installDingAlert();
 installApprovals();
+installAttendance();
 start(ROUTES).catch((error) => {
   console.error(error);
   const app = document.getElementById("app");

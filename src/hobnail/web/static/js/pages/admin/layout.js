@@ -12,6 +12,7 @@ export const ADMIN_TABS = [
   { id: "ding", path: "/admin/ding", label: "admin.tabDing" },
   { id: "files", path: "/admin/files", label: "admin.tabFiles" },
   { id: "approvals", path: "/admin/approvals", label: "admin.tabApprovals" },
+  { id: "attendance", path: "/admin/attendance", label: "admin.tabAttendance" },
 ];
 
 /** Appends the admin header + tabs to ctx.main and returns the content container. */
