@@ -17,6 +17,7 @@ ALLOWED_DOMAINS = {
     "ding": {"accounts", "files", "messaging"},
     "approvals": {"accounts", "files"},
     "attendance": {"accounts", "files", "approvals"},
+    "reports": {"accounts", "files", "messaging", "attendance"},
 }
 NEVER_ACROSS = ("repository", "routes")
 

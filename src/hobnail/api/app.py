@@ -36,6 +36,9 @@ from hobnail.domains.messaging import attachments as messaging_attachments
 from hobnail.domains.messaging import realtime as messaging_realtime
 from hobnail.domains.messaging import routes as messaging_routes
 from hobnail.domains.messaging import subscribers as messaging_subscribers
+from hobnail.domains.reports import attachments as reports_attachments
+from hobnail.domains.reports import reminders as reports_reminders
+from hobnail.domains.reports import routes as reports_routes
 from hobnail.events import ephemeral, outbox
 from hobnail.events.pubsub.base import PubSub
 from hobnail.events.pubsub.memory import MemoryPubSub
@@ -71,6 +74,8 @@ def register_domains(settings: Settings) -> None:
     attendance_attachments.register()
     attendance_subscribers.register()
     attendance_jobs.register_jobs()
+    reports_attachments.register()
+    reports_reminders.register_jobs()
     approvals_hooks.register_submit_check("makeup", attendance_punches.check_makeup_request)
     approvals_hooks.register_workday_calendar(attendance_workdays.workdays_of)
     registry.register(
@@ -143,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ding_routes.router)
     app.include_router(approvals_routes.router)
     app.include_router(attendance_routes.router)
+    app.include_router(reports_routes.router)
     app.include_router(files_routes.tus)
     app.include_router(files_routes.router)
     app.include_router(files_routes.downloads)

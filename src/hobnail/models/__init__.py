@@ -36,6 +36,15 @@ from hobnail.models.files import InstanceSecret, StoredFile
 from hobnail.models.idempotency import IdempotentResponse
 from hobnail.models.jobs import Job
 from hobnail.models.messaging import Conversation, ConversationMember, Message, MessageMention
+from hobnail.models.reports import (
+    ReportComment,
+    ReportFile,
+    ReportLike,
+    ReportRecipient,
+    ReportReminder,
+    ReportTemplate,
+    WorkReport,
+)
 
 __all__ = [
     "ApiToken",
@@ -74,7 +83,14 @@ __all__ = [
     "Message",
     "MessageMention",
     "Organization",
+    "ReportComment",
+    "ReportFile",
+    "ReportLike",
+    "ReportRecipient",
+    "ReportReminder",
+    "ReportTemplate",
     "StoredFile",
     "User",
     "WebSession",
+    "WorkReport",
 ]

@@ -389,3 +389,9 @@ async def directory_snapshot(session: Session, org_id: str, user_ids: Sequence[s
         parents={d.id: d.parent_id for d in departments}, department_names={d.id: d.name for d in departments},
         departments_of=departments_of, names=names,
     )  # fmt: skip
+
+
+async def managed_department_ids(session: Session, org_id: str, user_id: str) -> list[str]:
+    """The departments this person manages (not their sub-departments)."""
+    managers = await repository.department_managers(session, org_id)
+    return [d for d, people in managers.items() if user_id in people]
