@@ -431,3 +431,35 @@ async def test_leave_counts_the_working_days_of_the_persons_schedule(
         await _outsider.post("/api/v1/approvals", json={"form_id": forms["leave"], "values": values_out}), 201
     )
     assert plain["days"] == 8  # no attendance group: Monday to Friday
+
+
+async def test_leave_by_the_hour_moves_the_start_and_counts_hours(
+    client: httpx.AsyncClient, make_client: Any, app: FastAPI
+) -> None:
+    clock.freeze(shanghai("2026-12-07", "08:00"))
+    await setup_org(client)
+    _group, people = await office_team(client, make_client, ["Ann"])
+    ann, a = people["Ann"]
+    quota = {"user_ids": [a["id"]], "leave_type": "annual", "year": 2026, "quota_days": 5}
+    check(await client.put("/api/v1/leave/quotas", json=quota))
+    forms = {f["builtin"]: f["id"] for f in check(await ann.get("/api/v1/approvals/forms"))}
+    values = {"leave_type": "annual", "start": "2026-12-07", "start_half": "am", "end": "2026-12-07",
+              "end_half": "pm", "start_time": "09:00", "end_time": "11:00", "reason": "体检"}  # fmt: skip
+    two_days = await ann.post(
+        "/api/v1/approvals", json={"form_id": forms["leave"], "values": {**values, "end": "2026-12-08"}}
+    )
+    assert two_days.status_code == 422 and two_days.json()["error"]["code"] == "invalid_period"
+    backwards = await ann.post(
+        "/api/v1/approvals", json={"form_id": forms["leave"], "values": {**values, "end_time": "08:00"}}
+    )
+    assert backwards.status_code == 422
+    request = check(await ann.post("/api/v1/approvals", json={"form_id": forms["leave"], "values": values}), 201)
+    assert request["days"] == 0.25
+    check(await client.post(f"/api/v1/approvals/{request['id']}/actions", json={"action": "approve"}))
+    await settle(app)
+    clock.freeze(shanghai("2026-12-07", "11:03"))  # the day starts at 11:00 for her; 5 minutes' grace
+    day = check(await ann.post("/api/v1/attendance/punches", json=INSIDE), 201)["day"]
+    assert day["status"] == "pending" and day["late_minutes"] == 0 and day["leave"] == {"annual": 0.25}
+    assert day["required_minutes"] == 7 * 60
+    balance = next(b for b in check(await ann.get("/api/v1/leave/balances")) if b["leave_type"] == "annual")
+    assert balance["used_days"] == 0.25

@@ -866,3 +866,48 @@ def test_work_date_picks_an_open_work_window(moment: int, order: Any) -> None:
     distance = [min(abs(instant - w.start), abs(instant - w.end)) for _, w in open_]
     if distance.count(min(distance)) == 1:  # no tie: the answer does not depend on the order
         assert work_date(instant, shuffled) == chosen
+
+
+# ---------------------------------------------------------------- leave by the hour
+
+
+def hourly(start: str, end: str, day: date = WEDNESDAY) -> Absence:
+    h1, m1 = start.split(":")
+    h2, m2 = end.split(":")
+    return Absence(
+        "leave", day, day, leave_type="annual", start_time=time(int(h1), int(m1)), end_time=time(int(h2), int(m2))
+    )
+
+
+@pytest.mark.parametrize(
+    ("leave", "items", "status", "late", "early", "required"),
+    [
+        (("09:00", "11:00"), (("in", "11:04"), ("out", "18:00")), "normal", 0, 0, 420),  # the start moves to 11:00
+        (("09:00", "11:00"), (("in", "11:20"), ("out", "18:00")), "late", 20, 0, 420),
+        (("16:00", "18:00"), (("in", "09:00"), ("out", "16:00")), "normal", 0, 0, 420),  # the end moves to 16:00
+        (("16:00", "18:00"), (("in", "09:00"), ("out", "15:00")), "early", 0, 60, 420),
+        (("13:00", "15:00"), (("in", "09:00"), ("out", "18:00")), "normal", 0, 0, 420),  # inside the day
+        (("19:00", "20:00"), (("in", "09:00"), ("out", "18:00")), "normal", 0, 0, 540),  # outside the work
+    ],
+)
+def test_leave_by_the_hour(
+    leave: tuple[str, str], items: tuple[tuple[str, str], ...], status: str, late: int, early: int, required: int
+) -> None:
+    result = judge(punches(WEDNESDAY, *items), absences=[hourly(*leave)])
+    assert (result.status, result.late_minutes, result.early_minutes) == (status, late, early)
+    assert result.required_minutes == required and result.leave == {
+        "annual": 0.25 if leave != ("19:00", "20:00") else 0.12
+    }
+    assert result.reasons[0]["half"] == "hours"
+
+
+def test_leave_by_the_hour_on_a_flexible_day_lowers_the_hours_required() -> None:
+    result = judge(
+        punches(WEDNESDAY, ("in", "09:00"), ("out", "15:00")), rules=FLEXIBLE, absences=[hourly("15:00", "17:00")]
+    )
+    assert result.required_minutes == 360 and result.status == "normal"
+
+
+def test_leave_by_the_hour_on_another_day_changes_nothing() -> None:
+    result = judge(punches(WEDNESDAY, ("in", "10:00"), ("out", "18:00")), absences=[hourly("09:00", "11:00", SATURDAY)])
+    assert result.late_minutes == 60 and result.leave == {}

@@ -13,10 +13,11 @@ from typing import Any
 
 FIELD_TYPES = (
     "text", "textarea", "number", "amount", "date", "daterange", "select", "multiselect", "people",
-    "department", "attachment", "image",
+    "department", "attachment", "time", "image",
 )  # fmt: skip
 # Approval forms: everything but images (attachments cover them there).
 APPROVAL_TYPES = FIELD_TYPES[:-1]
+HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 MAX_FIELDS = 50
 KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -95,6 +96,10 @@ def _check_value(field: Mapping[str, Any], value: Any) -> Any:
         return round(float(value), 2) if kind == "amount" else value
     if kind == "date":
         return _iso_date(value, wrong).isoformat()
+    if kind == "time":
+        if not isinstance(value, str) or not HHMM.fullmatch(value):
+            raise FormError(f"{field['label']}: a time like 09:30.", field=key)
+        return value
     if kind == "daterange":
         if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 2:
             raise wrong

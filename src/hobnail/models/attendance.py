@@ -122,7 +122,10 @@ class AttendanceAbsence(Base):
     last_day: Mapped[date] = mapped_column(sa.Date)
     first_half: Mapped[str] = mapped_column(sa.String(2), default="am")
     last_half: Mapped[str] = mapped_column(sa.String(2), default="pm")
-    hours: Mapped[float] = mapped_column(sa.Float, default=0)  # overtime
+    hours: Mapped[float] = mapped_column(sa.Float, default=0)  # overtime; leave by the hour
+    # A leave by the hour: "10:00"–"12:00" on first_day (== last_day)
+    start_time: Mapped[str | None] = mapped_column(sa.String(5))
+    end_time: Mapped[str | None] = mapped_column(sa.String(5))
 
 
 class AttendanceDay(Base):

@@ -45,6 +45,21 @@ def leave_days(
     return first, last, halves / 2
 
 
+WORKDAY_HOURS = 8  # an hourly leave counts hours / 8 days against the balance
+
+
+def hourly_leave(day: date, start_time: str, end_time: str) -> tuple[int, int, float]:
+    """(first slot, last slot, days) of a leave by the hour on one day: the half-days it
+    touches (morning before 12:00, afternoon after), and hours / 8 days, to the hundredth."""
+    start = int(start_time[:2]) * 60 + int(start_time[3:])
+    end = int(end_time[:2]) * 60 + int(end_time[3:])
+    if end <= start:
+        raise FormError("The leave ends before it starts.", field="end_time")
+    first = slot(day, "am" if start < 12 * 60 else "pm")
+    last = slot(day, "pm" if end > 12 * 60 else "am")
+    return first, last, round((end - start) / 60 / WORKDAY_HOURS, 2)
+
+
 def _field(key: str, kind: str, label: str, required: bool = True, **extra: Any) -> dict[str, Any]:
     return {"key": key, "type": kind, "label": label, "required": required, "help": "", **extra}
 
@@ -58,6 +73,8 @@ BUILTIN: dict[str, dict[str, Any]] = {
             _field("start_half", "select", "From half 开始时段", options=list(HALVES)),
             _field("end", "date", "To 结束日期"),
             _field("end_half", "select", "To half 结束时段", options=list(HALVES)),
+            _field("start_time", "time", "From time 开始时间（按小时请假）", required=False),
+            _field("end_time", "time", "To time 结束时间（按小时请假）", required=False),
             _field("reason", "textarea", "Reason 请假事由"),
             _field("attachments", "attachment", "Attachments 附件", required=False),
         ],

@@ -21,18 +21,31 @@ class InvalidForm(ValidationFailed):
     code = "invalid_form"
 
 
+def _stale(form: ApprovalForm) -> bool:
+    """A built-in form whose fields differ from the current built-in definition."""
+    return form.builtin is not None and form.fields != forms.BUILTIN[form.builtin]["fields"]
+
+
 async def builtin_forms_missing(session: Session, org_id: str) -> bool:
-    have = {f.builtin for f in await repository.forms(session, org_id) if f.builtin}
-    return any(kind not in have for kind in forms.BUILTIN)
+    """Some built-in form does not exist yet, or has older fields (built-in fields are
+    fixed, so a newer version of Hobnail brings its own)."""
+    rows = [f for f in await repository.forms(session, org_id) if f.builtin in forms.BUILTIN]
+    have = {f.builtin for f in rows}
+    return any(kind not in have for kind in forms.BUILTIN) or any(_stale(f) for f in rows)
 
 
 async def ensure_builtin_forms(session: Session, org_id: str) -> None:
     """Create the organisation's built-in forms the first time anyone needs them.
     Precondition: ``session`` is in a write transaction (reads call it through
     ``builtin_forms_missing`` and a separate writer; see routes)."""
-    have = {f.builtin for f in await repository.forms(session, org_id) if f.builtin}
+    rows = [f for f in await repository.forms(session, org_id) if f.builtin in forms.BUILTIN]
+    for form in rows:
+        if _stale(form):
+            form.fields = copy.deepcopy(forms.BUILTIN[str(form.builtin)]["fields"])
+    have = {f.builtin for f in rows}
     missing = [kind for kind in forms.BUILTIN if kind not in have]
     if not missing:
+        await session.flush()
         return
     for kind in missing:
         spec = forms.BUILTIN[kind]

@@ -314,12 +314,22 @@ async def _announce(session: Session, request: ApprovalRequest, action: str) -> 
 
 
 async def _check_leave(session: Session, actor: Actor, request: ApprovalRequest, values: dict[str, Any]) -> None:
+    """Whole and half days (``start_half``/``end_half``), or hours on one day
+    (``start_time``/``end_time``); only the requester's working days count."""
     start, end = date.fromisoformat(values["start"]), date.fromisoformat(values["end"])
     schedule = await hooks.workdays(session, actor, start, end) if start <= end <= start + timedelta(days=366) else None
     try:
-        first, last, days = forms.leave_days(
-            start, values["start_half"], end, values["end_half"], schedule.__getitem__ if schedule else None
-        )
+        if values.get("start_time") or values.get("end_time"):
+            if not (values.get("start_time") and values.get("end_time")) or start != end:
+                raise forms.FormError("A leave by the hour has a start and an end time on one day.", field="end_time")
+            works = schedule.get(start, True) if schedule is not None else start.weekday() < 5
+            if not works:
+                raise forms.FormError("The leave covers no working day.", field="start")
+            first, last, days = forms.hourly_leave(start, values["start_time"], values["end_time"])
+        else:
+            first, last, days = forms.leave_days(
+                start, values["start_half"], end, values["end_half"], schedule.__getitem__ if schedule else None
+            )
     except forms.FormError as error:
         raise InvalidValues(str(error), code="invalid_period", details={"field": error.field}) from None
     if await repository.overlapping_leave(session, actor.user_id, first, last) is not None:

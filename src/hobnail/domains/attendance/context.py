@@ -12,7 +12,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hobnail.db.session import Session
@@ -118,6 +118,10 @@ async def load(
     )  # fmt: skip
 
 
+def _time(value: str | None) -> time | None:
+    return time(int(value[:2]), int(value[3:])) if value else None
+
+
 async def load_inputs(session: Session, org_id: str, user_ids: Sequence[str] | None, first: date, last: date) -> Inputs:
     """Rosters, counted punches and absences for [first, last] (one day wider for rosters)."""
     roster = await repository.roster(session, org_id, user_ids, first - timedelta(days=1), last + timedelta(days=1))
@@ -127,6 +131,16 @@ async def load_inputs(session: Session, org_id: str, user_ids: Sequence[str] | N
     absences: dict[str, list[engine.Absence]] = defaultdict(list)
     for a in await repository.absences(session, org_id, user_ids, first, last):
         absences[a.user_id].append(
-            engine.Absence(a.kind, a.first_day, a.last_day, a.first_half, a.last_half, a.leave_type, a.hours)
+            engine.Absence(
+                a.kind,
+                a.first_day,
+                a.last_day,
+                a.first_half,
+                a.last_half,
+                a.leave_type,
+                a.hours,
+                _time(a.start_time),
+                _time(a.end_time),
+            )
         )
     return Inputs(roster, punches, absences)

@@ -67,6 +67,12 @@ class Absence:
     last_half: str = "pm"
     leave_type: str = ""
     hours: float = 0.0
+    start_time: time | None = None  # a leave by the hour, on first_day
+    end_time: time | None = None
+
+    @property
+    def by_the_hour(self) -> bool:
+        return self.start_time is not None and self.end_time is not None
 
     def halves_on(self, day: date) -> tuple[bool, bool]:
         """(morning covered, afternoon covered) on ``day``."""
@@ -209,11 +215,16 @@ def evaluate(
     if result.in_at and result.out_at:
         result.worked_minutes = _minutes(result.out_at - result.in_at)
     am_off = pm_off = False
+    hourly: list[Absence] = []
     for absence in absences:
         if absence.kind == "overtime":
             if absence.first_day == plan.day:
                 result.overtime_minutes += round(absence.hours * 60)
                 result.reasons.append({"code": "overtime", "hours": absence.hours})
+            continue
+        if absence.by_the_hour:
+            if absence.first_day == plan.day and absence.kind == "leave":
+                hourly.append(absence)
             continue
         am, pm = absence.halves_on(plan.day)
         if not (am or pm):
@@ -241,6 +252,8 @@ def evaluate(
         middle = start + (end - start) / 2
         start, end = (middle, end) if am_off else (start, middle)
         required //= 2
+    for absence in hourly:
+        start, end, required = _excuse_hours(plan, result, absence, zone, start, end, required)
     result.required_minutes = required
     statuses = _judge(rules, plan, result, start, end, required, now, span)
     if (am_off or pm_off) and result.absent_days:
@@ -252,6 +265,30 @@ def evaluate(
         worst = "pending"
     result.status = worst
     return result
+
+
+def _excuse_hours(
+    plan: Plan, result: DayResult, absence: Absence, zone: ZoneInfo, start: datetime, end: datetime, required: int
+) -> tuple[datetime, datetime, int]:
+    """A leave by the hour: hours / 8 days of leave; a leave over the start moves the start
+    to its end, one over the end moves the end to its start; required time shrinks by the
+    leave's overlap with the work (flexible days: by its length)."""
+    assert absence.start_time is not None and absence.end_time is not None
+    leave_start, leave_end = local(plan.day, absence.start_time, zone), local(plan.day, absence.end_time, zone)
+    days = round(absence.hours / 8, 2) if absence.hours else round(_minutes(leave_end - leave_start) / 480, 2)
+    result.leave[absence.leave_type] = round(result.leave.get(absence.leave_type, 0) + days, 2)
+    result.reasons.append({
+        "code": "leave", "type": absence.leave_type, "half": "hours",
+        "from": absence.start_time.strftime("%H:%M"), "to": absence.end_time.strftime("%H:%M"),
+    })  # fmt: skip
+    if plan.shift is None:
+        return start, end, max(0, required - _minutes(leave_end - leave_start))
+    overlap = _minutes(min(end, leave_end) - max(start, leave_start)) if leave_start < end and start < leave_end else 0
+    if leave_start <= start < leave_end:
+        start = leave_end
+    if leave_start < end <= leave_end:
+        end = leave_start
+    return start, end, max(0, required - overlap)
 
 
 def _judge(

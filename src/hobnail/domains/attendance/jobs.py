@@ -75,7 +75,7 @@ async def remind(session: Session, _payload: dict[str, Any]) -> None:
                 continue
             _group, rules, plan = planned
             absences = [a for a in inputs.absences.get(user_id, []) if a.kind != "overtime"]
-            if any(all(a.halves_on(today)) for a in absences):
+            if any(not a.by_the_hour and all(a.halves_on(today)) for a in absences):
                 continue
             span = engine.window(rules, plan, ctx.zone)
             mine = inputs.punches.get((user_id, today), [])

@@ -27,7 +27,9 @@ def absence_of(data: dict[str, Any]) -> AttendanceAbsence | None:
         return AttendanceAbsence(
             **common, kind="leave", leave_type=values.get("leave_type", ""),
             first_day=date.fromisoformat(values["start"]), last_day=date.fromisoformat(values["end"]),
-            first_half=values.get("start_half", "am"), last_half=values.get("end_half", "pm"), hours=0,
+            first_half=values.get("start_half", "am"), last_half=values.get("end_half", "pm"),
+            hours=round(float(data.get("days") or 0) * 8, 2) if values.get("start_time") else 0,
+            start_time=values.get("start_time"), end_time=values.get("end_time"),
         )  # fmt: skip
     if kind == "trip":
         first, last = (date.fromisoformat(d) for d in values["dates"])

@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("first_half", sa.String(length=2), nullable=False),
         sa.Column("last_half", sa.String(length=2), nullable=False),
         sa.Column("hours", sa.Float(), nullable=False),
+        sa.Column("start_time", sa.String(length=5), nullable=True),
+        sa.Column("end_time", sa.String(length=5), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organizations.id"],
