@@ -319,3 +319,23 @@ async def test_annual_leave_by_years_of_service_and_quotas_for_everyone(
     assert (sick[0]["quota_days"], sick[0]["pending_days"]) == (10.0, 0.0)
     nobody = await client.put("/api/v1/leave/quotas", json={"leave_type": "sick", "year": 2026, "quota_days": 1})
     assert nobody.status_code == 422
+
+
+async def test_lists_page_by_creation_time(client: httpx.AsyncClient, make_client: Any) -> None:
+    await setup_org(client)
+    people = await team(client, make_client, ["Req"])
+    requester = people["Req"][0]
+    general = await form_id(client, "general")
+    start = datetime(2026, 12, 1, 2, tzinfo=UTC)
+    for minute in range(3):
+        clock.freeze(start + timedelta(minutes=minute))
+        check(
+            await requester.post("/api/v1/approvals", json={"form_id": general, "values": {"subject": f"#{minute}"}}),
+            201,
+        )
+    first = check(await requester.get("/api/v1/approvals", params={"box": "mine", "limit": 2}))
+    assert [r["values"]["subject"] for r in first] == ["#2", "#1"]
+    rest = check(
+        await requester.get("/api/v1/approvals", params={"box": "mine", "limit": 2, "before": first[-1]["created_at"]})
+    )
+    assert [r["values"]["subject"] for r in rest] == ["#0"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -56,8 +56,9 @@ async def get_requests(
     ] = "mine",
     status: Annotated[Literal["pending", "approved", "rejected", "withdrawn"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[datetime | None, Query(description="The next page: older than the last one's created_at")] = None,
 ) -> list[dict[str, Any]]:
-    return await service.list_requests(session, actor, box=box, status=status, limit=limit)
+    return await service.list_requests(session, actor, box=box, status=status, limit=limit, before=before)
 
 
 @router.get("/approvals/settings", response_model=schemas.ApprovalSettingsOut)

@@ -206,9 +206,10 @@ async def get_request(session: Session, actor: Actor, request_id: str) -> dict[s
 
 
 async def list_requests(
-    session: Session, actor: Actor, *, box: str, status: str | None, limit: int = 50
+    session: Session, actor: Actor, *, box: str, status: str | None, limit: int = 50, before: datetime | None = None
 ) -> list[dict[str, Any]]:
-    rows = await repository.list_requests(session, actor.org_id, actor.user_id, box, status, limit, None)
+    """Newest first; the next page is ``before`` the last one's ``created_at``."""
+    rows = await repository.list_requests(session, actor.org_id, actor.user_id, box, status, limit, before)
     return [request_view(r, await repository.tasks(session, r.id)) for r in rows]
 
 
