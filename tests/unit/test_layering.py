@@ -18,6 +18,7 @@ ALLOWED_DOMAINS = {
     "approvals": {"accounts", "files"},
     "attendance": {"accounts", "files", "approvals"},
     "reports": {"accounts", "files", "messaging", "attendance"},
+    "integrations": {"accounts", "messaging"},
 }
 NEVER_ACROSS = ("repository", "routes")
 

@@ -32,6 +32,7 @@ from hobnail.domains.ding import routes as ding_routes
 from hobnail.domains.files import jobs as files_jobs
 from hobnail.domains.files import routes as files_routes
 from hobnail.domains.files.links import Signer, load_or_create_secret
+from hobnail.domains.integrations import routes as integrations_routes
 from hobnail.domains.messaging import attachments as messaging_attachments
 from hobnail.domains.messaging import realtime as messaging_realtime
 from hobnail.domains.messaging import routes as messaging_routes
@@ -149,6 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(approvals_routes.router)
     app.include_router(attendance_routes.router)
     app.include_router(reports_routes.router)
+    app.include_router(integrations_routes.router)
+    app.include_router(integrations_routes.dingtalk)
     app.include_router(files_routes.tus)
     app.include_router(files_routes.router)
     app.include_router(files_routes.downloads)

@@ -34,6 +34,7 @@ from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
 from hobnail.models.files import InstanceSecret, StoredFile
 from hobnail.models.idempotency import IdempotentResponse
+from hobnail.models.integrations import GroupRobot
 from hobnail.models.jobs import Job
 from hobnail.models.messaging import Conversation, ConversationMember, Message, MessageMention
 from hobnail.models.reports import (
@@ -72,6 +73,7 @@ __all__ = [
     "EventRecord",
     "EventStreamState",
     "EventTopic",
+    "GroupRobot",
     "IdempotentResponse",
     "InstanceSecret",
     "Invitation",

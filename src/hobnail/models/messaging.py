@@ -76,7 +76,7 @@ class Message(Base):
     seq: Mapped[int] = mapped_column(sa.BigInteger)
     sender_id: Mapped[str | None] = mapped_column(sa.ForeignKey("users.id"))  # None: system line
     client_msg_id: Mapped[str | None] = mapped_column(sa.String(64))
-    kind: Mapped[str] = mapped_column(sa.String(16), default="text")  # text | file | system
+    kind: Mapped[str] = mapped_column(sa.String(16), default="text")  # text | file | system | card
     body: Mapped[str] = mapped_column(sa.Text, default="")
     # Lower-cased body for substring search in Chinese and English.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
@@ -88,6 +88,8 @@ class Message(Base):
     file_id: Mapped[str | None] = mapped_column(sa.ForeignKey("files.id", ondelete="SET NULL"), index=True)
     attachment: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     mentions_all: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # A robot's message: who sent it, and a card (markdown, link, action card, feed card).
+    card: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -395,3 +395,15 @@ async def managed_department_ids(session: Session, org_id: str, user_id: str) ->
     """The departments this person manages (not their sub-departments)."""
     managers = await repository.department_managers(session, org_id)
     return [d for d, people in managers.items() if user_id in people]
+
+
+async def member_by_phone(session: Session, org_id: str, phone: str) -> User | None:
+    """The active member with this mobile number (any common spelling), or None."""
+    try:
+        normalized = normalize_phone(phone)
+    except ValidationFailed:
+        return None
+    user = await repository.user_by_phone(session, normalized)
+    if user is None or not await repository.active_member_ids(session, org_id, [user.id]):
+        return None
+    return user

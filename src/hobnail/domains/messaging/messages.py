@@ -97,6 +97,9 @@ class SendingTooFast(TooManyRequests):
     message = "You are sending messages too fast; wait a moment."
 
 
+ROBOT_MAX_BODY = 20_000
+
+
 def _check_body(actor: Actor, body: str, *, may_be_empty: bool = False) -> str:
     """The text, stripped; a file message's caption may be empty."""
     text = body.strip()
@@ -241,6 +244,38 @@ async def _post(
     # Sending means you have seen the chat up to here.
     await timeline.advance_read(session, actor.org, conversation, member, message.seq, quiet_if_nothing_skipped=True)
     return message, view
+
+
+async def post_as_robot(
+    session: Session,
+    org_id: str,
+    conversation_id: str,
+    *,
+    sender_id: str,
+    body: str,
+    card: dict[str, Any],
+    mentions: list[str],
+    mention_all: bool,
+) -> dict[str, Any]:
+    """A robot's message in a group (integrations checked the robot's token and security).
+    The robot is no member, so no membership or speaking rules apply; @mentions of people
+    not in the chat are dropped (as DingTalk does). Raises ConversationNotFound / ConversationDissolved."""
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is None or conversation.org_id != org_id:
+        raise ConversationNotFound()
+    if conversation.dissolved_at is not None:
+        raise ConversationDissolved()
+    members = set(await repository.member_ids(session, conversation.id)) if mentions else set()
+    message = Message(
+        org_id=org_id, conversation_id=conversation.id, sender_id=sender_id, kind="card", body=body[:ROBOT_MAX_BODY],
+        search_text=body[:ROBOT_MAX_BODY].lower(), mentions=[m for m in dict.fromkeys(mentions) if m in members],
+        mentions_all=mention_all, card=card, created_at=clock.now(),
+    )  # fmt: skip
+    await timeline.append(session, conversation, message)
+    await _store_mentions(session, message)
+    view = message_view(message)
+    await record(session, events.MessageSent(org_id=org_id, audience=(topics.chat(conversation.id),), message=view))
+    return view
 
 
 async def send_message(

@@ -39,6 +39,7 @@ def message_view(
         "reply_to": reply_ref(reply_to),
         "forwarded_from": message.forwarded_from,
         "file": None if message.recalled_at else message.attachment,
+        "card": None if message.recalled_at else message.card,
         "mentions": [] if message.recalled_at else list(message.mentions or []),
         "mentions_all": bool(message.mentions_all) and not message.recalled_at,
         "created_at": isoformat(message.created_at),

@@ -343,7 +343,7 @@ async def search(
     query = sa.select(Message).where(
         Message.org_id == org_id,
         Message.conversation_id.in_(visible),
-        Message.kind.in_(("text", "file")),
+        Message.kind.in_(("text", "file", "card")),
         Message.recalled_at.is_(None),
     )
     for term in terms:

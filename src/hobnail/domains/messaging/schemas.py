@@ -113,8 +113,13 @@ class MessageOut(BaseModel):
     conversation_id: str
     seq: int
     sender_id: str | None
-    kind: Literal["text", "file", "system"]
+    kind: Literal["text", "file", "system", "card"]
     body: str
+    card: dict[str, Any] | None = Field(
+        default=None,
+        description="A robot's message: {robot: {id, name}, type: text|markdown|link|actionCard|feedCard, title, text, "
+        "buttons [{title, url}], button_orientation, link {url, pic_url}, links [{title, url, pic_url}]}",
+    )
     file: FileRef | None = Field(default=None, description="The file of a file message (no links; see GET /files/{id})")
     client_msg_id: str | None
     reply_to: ReplyRef | None
