@@ -168,6 +168,33 @@
 //              roster-cell [data-day], roster-save, roster-empty, roster-no-groups
 // Dept mgrs:   department-managers (button), department-manager-names, managers-dialog,
 //              managers-form, manager-option [data-member-id], managers-save
+// Reports:    nav-reports > reports-badge (unread received), reports-tabs, reports-tab-write|
+//              received|sent|stats > reports-tab-count, report-templates > report-template-card
+//              [data-template-id, data-builtin], report-drafts > report-draft [data-report-id]
+//              (report-draft-continue, report-draft-delete), report-drafts-empty
+// Write:       report-form [data-template-id, data-builtin], report-form-title, report-period,
+//              report-field-<key> (files: -pickers), report-recipients-box, report-to-manager,
+//              report-default-people, report-recipients (people picker: -search, -option,
+//              -chip), report-chats > report-chat [data-conversation-id], report-save-draft,
+//              report-submit, report-status (aria-live), report-sent-to, report-locked
+// Lists:       report-search, report-filter-template|since|until, report-filter-person,
+//              reports-list-received|sent > report-item [data-report-id, data-read] >
+//              report-item-link, report-item-title, report-unread, report-late,
+//              report-read-count, report-readers, report-unread-by, report-edit, reports-empty
+// Report:      report-detail [data-report-id], report-title, report-values > report-value-<key>,
+//              report-files, report-like [aria-pressed] > report-like-count, report-edit,
+//              report-reads > report-reader [data-user-id, data-read], report-comments >
+//              report-comment > report-comment-body, report-comment-input, report-comment-send
+// Statistics:  stats-template, stats-first, stats-last, stats-department, stats-export-xlsx|csv,
+//              stats-progress, stats-result, stats-summary > stats-total-<state>, stats-table >
+//              stats-row [data-user-id] > td[data-col=due|on_time|late|missing|pending],
+//              stats-departments > stats-department, stats-trend > stats-trend-period [data-key],
+//              stats-error
+// Admin rpts:  admin-tab-reports, admin-templates > admin-template [data-template-id,
+//              data-builtin], admin-template-enabled, admin-template-edit, admin-template-new,
+//              template-dialog, template-name, template-writers, template-departments >
+//              template-department, template-period, template-deadline, template-remind,
+//              template-manager, template-recipients, template-save
 // ────────────────────────────────────────────────────────────────────────────────────────
 
 import { start } from "./app.js";
@@ -203,6 +230,13 @@ import * as adminAttendanceReport from "./pages/admin/attendance-report.js";
 import * as adminAttendanceReview from "./pages/admin/attendance-review.js";
 import * as adminAttendanceCalendar from "./pages/admin/attendance-calendar.js";
 import * as adminAttendanceRoster from "./pages/admin/attendance-roster.js";
+import * as reportsWrite from "./pages/reports/write.js";
+import * as reportsList from "./pages/reports/list.js";
+import * as reportForm from "./pages/reports/form.js";
+import * as reportDetail from "./pages/reports/detail.js";
+import * as reportStats from "./pages/reports/stats.js";
+import { install as installReports } from "./pages/reports/common.js";
+import * as adminReports from "./pages/admin/reports.js";
 
 // public: no sign-in needed; bare: rendered without the app shell; admin: owners/admins only.
 const ROUTES = [
@@ -225,6 +259,13 @@ const ROUTES = [
   { path: "/approvals/new/:formId", page: approvalForm, title: "approvals.newTitle", needsOrg: true },
   { path: "/approvals/request/:id", page: approvalDetail, title: "approvals.detailTitle", needsOrg: true },
   { path: "/attendance", page: attendance, title: "attendance.title", needsOrg: true },
+  { path: "/reports", page: reportsWrite, title: "nav.reports", needsOrg: true },
+  { path: "/reports/received", page: reportsList, title: "reports.tabReceived", needsOrg: true },
+  { path: "/reports/sent", page: reportsList, title: "reports.tabSent", needsOrg: true },
+  { path: "/reports/stats", page: reportStats, title: "reports.tabStats", needsOrg: true },
+  { path: "/reports/write/:templateId", page: reportForm, title: "reports.tabWrite", needsOrg: true },
+  { path: "/reports/edit/:id", page: reportForm, title: "reports.tabWrite", needsOrg: true },
+  { path: "/reports/view/:id", page: reportDetail, title: "nav.reports", needsOrg: true },
   { path: "/contacts", page: contacts, title: "nav.contacts", needsOrg: true },
   { path: "/admin", page: adminOrg, title: "admin.tabOrg", admin: true },
   { path: "/admin/members", page: adminMembers, title: "admin.tabMembers", admin: true },
@@ -240,6 +281,7 @@ const ROUTES = [
   { path: "/admin/attendance/review", page: adminAttendanceReview, title: "attendanceAdmin.tabReview", admin: true },
   { path: "/admin/attendance/calendar", page: adminAttendanceCalendar, title: "attendanceAdmin.tabCalendar", admin: true },
   { path: "/admin/attendance/roster", page: adminAttendanceRoster, title: "attendanceAdmin.tabRoster", admin: true },
+  { path: "/admin/reports", page: adminReports, title: "admin.tabReports", admin: true },
   { path: "/settings", page: settings, title: "nav.settings" },
 ];
 
@@ -247,6 +289,7 @@ installMessaging();
 installDingAlert();
 installApprovals();
 installAttendance();
+installReports();
 start(ROUTES).catch((error) => {
   console.error(error);
   const app = document.getElementById("app");

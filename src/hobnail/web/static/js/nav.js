@@ -6,7 +6,7 @@ export const NAV_ITEMS = [
   { id: "messages", path: "/messages", label: "nav.messages", icon: "messages", ready: true, needsOrg: true },
   { id: "ding", path: "/ding", label: "nav.ding", icon: "ding", ready: true, needsOrg: true },
   { id: "attendance", path: "/attendance", label: "nav.attendance", icon: "attendance", ready: true, needsOrg: true },
-  { id: "reports", path: "/reports", label: "nav.reports", icon: "reports", ready: false },
+  { id: "reports", path: "/reports", label: "nav.reports", icon: "reports", ready: true, needsOrg: true },
   { id: "approvals", path: "/approvals", label: "nav.approvals", icon: "approvals", ready: true, needsOrg: true },
   { id: "contacts", path: "/contacts", label: "nav.contacts", icon: "contacts", ready: true, needsOrg: true },
   { id: "admin", path: "/admin", label: "nav.admin", icon: "admin", ready: true, adminOnly: true },

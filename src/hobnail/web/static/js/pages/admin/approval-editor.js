@@ -32,7 +32,8 @@ function slugify(label, taken) {
   return key;
 }
 
-function fieldsEditor(initial) {
+/** The field list editor; reports pass their own field types. → {el, value()} */
+export function fieldsEditor(initial, types = FIELD_TYPES) {
   const rows = initial.map((f) => ({ ...f, options: (f.options || []).join(", ") }));
   const box = h("div", { class: "form-fields", "data-testid": "form-fields" });
   function draw() {
@@ -43,7 +44,7 @@ function fieldsEditor(initial) {
           "div",
           { class: "field-row", "data-testid": "form-field-row" },
           field({ label: t("approvalsAdmin.fieldLabel"), name: `field_${i}_label`, value: f.label, required: true, testid: "field-label", attrs: { maxlength: 50, oninput: (e) => (f.label = e.target.value) } }),
-          select(t("approvalsAdmin.fieldType"), f.type, FIELD_TYPES.map((x) => ({ value: x, label: t(`approvalsAdmin.type.${x}`) })), { "data-testid": "field-type", onchange: (e) => ((f.type = e.target.value), draw()) }),
+          select(t("approvalsAdmin.fieldType"), f.type, types.map((x) => ({ value: x, label: t(`approvalsAdmin.type.${x}`) })), { "data-testid": "field-type", onchange: (e) => ((f.type = e.target.value), draw()) }),
           f.type === "select" || f.type === "multiselect"
             ? field({ label: t("approvalsAdmin.fieldOptions"), name: `field_${i}_options`, value: f.options, hint: t("approvalsAdmin.optionsHint"), testid: "field-options", attrs: { oninput: (e) => (f.options = e.target.value) } })
             : null,

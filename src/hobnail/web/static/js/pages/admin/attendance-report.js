@@ -19,7 +19,7 @@ function filename(response, fallback) {
 }
 
 /** GET url as a file with progress(fraction|null); resolves {blob, name}. */
-async function fetchFile(url, fallback, progress) {
+export async function fetchFile(url, fallback, progress) {
   const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "*/*", ...csrfHeaders() } });
   if (!response.ok) {
     let body = null;
@@ -51,7 +51,7 @@ async function fetchFile(url, fallback, progress) {
   return { blob: new Blob(chunks, { type: response.headers.get("content-type") || "application/octet-stream" }), name: filename(response, fallback) };
 }
 
-function save({ blob, name }) {
+export function save({ blob, name }) {
   const url = URL.createObjectURL(blob);
   const a = h("a", { href: url, download: name, hidden: true });
   document.body.append(a);

@@ -13,6 +13,7 @@ export const ADMIN_TABS = [
   { id: "files", path: "/admin/files", label: "admin.tabFiles" },
   { id: "approvals", path: "/admin/approvals", label: "admin.tabApprovals" },
   { id: "attendance", path: "/admin/attendance", label: "admin.tabAttendance" },
+  { id: "reports", path: "/admin/reports", label: "admin.tabReports" },
 ];
 
 /** Appends the admin header + tabs to ctx.main and returns the content container. */

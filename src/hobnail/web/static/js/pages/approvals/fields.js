@@ -49,7 +49,7 @@ export function fieldInput(f, ctx) {
       break;
     }
     case "date": {
-      el = uiField({ ...common, type: "date" });
+      el = uiField({ ...common, type: "date", value: ctx.defaults?.[f.key] ?? null });
       const input = el.querySelector("input");
       input.addEventListener("change", onChange);
       value = () => input.value || null;
@@ -66,6 +66,8 @@ export function fieldInput(f, ctx) {
     case "daterange": {
       const a = h("input", { type: "date", name: f.key, "data-testid": `${testid}-start`, "aria-label": `${label} · ${t("approvals.rangeStart")}` });
       const b = h("input", { type: "date", "data-testid": `${testid}-end`, "aria-label": `${label} · ${t("approvals.rangeEnd")}` });
+      const preset = ctx.defaults?.[f.key];
+      if (Array.isArray(preset)) [a.value, b.value] = [preset[0] || "", preset[1] || ""];
       el = wrapper(label, f.required, f.help, h("div", { class: "range-row" }, a, h("span", { "aria-hidden": "true" }, "–"), b));
       value = () => (a.value || b.value ? [a.value, b.value || a.value] : null);
       break;

@@ -88,6 +88,14 @@ export async function render(ctx) {
   }
 
   const defaults = isLeave ? { start_half: "am", end_half: "pm" } : {};
+  // ?date=YYYY-MM-DD (from the attendance calendar): leave starts and ends that day; other
+  // forms get it in their first date (or date range) field.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(ctx.query?.get("date") || "") ? ctx.query.get("date") : null;
+  if (day && isLeave) Object.assign(defaults, { start: day, end: day });
+  else if (day) {
+    const first = form.fields.find((f) => f.type === "date" || f.type === "daterange");
+    if (first) defaults[first.key] = first.type === "date" ? day : [day, day];
+  }
   const fctx = { builtin: form.builtin, tree, defaults, onChange: () => updateLeave() };
   for (const f of form.fields) inputs.push(fieldInput(f, fctx));
 
