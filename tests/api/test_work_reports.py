@@ -105,10 +105,10 @@ async def test_drafts_extra_recipients_editing_before_read_and_chats(
     sent = check(
         await ann.patch(
             f"/api/v1/reports/{draft['id']}",
-            json={"values": DAILY, "submit": True, "recipient_ids": [b["id"]], "chat_ids": [chat["id"]]},
+            json={"values": DAILY, "submit": True, "chat_ids": [chat["id"]]},
         )
     )
-    assert sent["status"] == "submitted" and sent["late"] is True and set(sent["recipient_ids"]) == {m["id"], b["id"]}
+    assert sent["status"] == "submitted" and sent["late"] is True and sent["recipient_ids"] == [m["id"]]
     edited = check(
         await ann.patch(f"/api/v1/reports/{draft['id']}", json={"values": {**DAILY, "help": "需要设计支持"}})
     )
@@ -121,6 +121,10 @@ async def test_drafts_extra_recipients_editing_before_read_and_chats(
     )
     assert stranger.status_code == 422 and stranger.json()["error"]["code"] == "member_not_found"
     assert a["id"] not in sent["recipient_ids"]
+    # Mia got it as the manager; Bob, in the chat it was posted to, finds it among "all".
+    assert [r["id"] for r in check(await bob.get("/api/v1/reports", params={"box": "all"}))] == [draft["id"]]
+    assert check(await bob.get("/api/v1/reports", params={"box": "inbox"})) == []
+    assert check(await mia.get("/api/v1/reports", params={"box": "inbox"}))[0]["id"] == draft["id"]
 
 
 async def test_search_finds_chinese_and_english_among_reports_one_may_read(

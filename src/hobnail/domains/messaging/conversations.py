@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from hobnail.core import clock
 from hobnail.core.errors import Conflict, ValidationFailed
 from hobnail.core.validation import check_name
@@ -412,3 +414,27 @@ async def set_muted(session: Session, actor: Actor, conversation_id: str, muted:
     await session.flush()
     await timeline.announce_read_state(session, actor.org_id, member)
     return await get_conversation(session, actor, conversation_id)
+
+
+BOT_READ_SEQ = 2**62  # a bot "has read" everything, so read receipts never wait for it
+
+
+async def add_bot(session: Session, conversation: Conversation, bot_user_id: str) -> None:
+    """Put an app's bot in a group so people can @mention it (idempotent). The bot counts
+    as having read every message. Raises ConversationDissolved."""
+    if conversation.dissolved_at is not None:
+        raise ConversationDissolved()
+    if bot_user_id in set(await repository.member_ids(session, conversation.id)):
+        return
+    await repository.add_members(session, conversation, [bot_user_id])
+    await session.execute(
+        sa.update(ConversationMember)
+        .where(ConversationMember.conversation_id == conversation.id, ConversationMember.user_id == bot_user_id)
+        .values(read_seq=BOT_READ_SEQ)
+    )
+    await announce_joined(session, conversation, [bot_user_id])
+
+
+async def conversation_ids_of(session: Session, org_id: str, user_id: str) -> list[str]:
+    """The chats a person is in (for other domains that share things into chats)."""
+    return await repository.conversation_ids_of_user(session, org_id, user_id)

@@ -20,6 +20,7 @@ from hobnail.db.session import Session
 from hobnail.domains.accounts import service as accounts_service
 from hobnail.domains.accounts.access import Actor
 from hobnail.domains.files import service as files_service
+from hobnail.domains.messaging import conversations as messaging_conversations
 from hobnail.domains.messaging import messages as messaging_messages
 from hobnail.domains.messaging.access import access_conversation
 from hobnail.domains.reports import events, periods, repository
@@ -415,8 +416,13 @@ async def list_reports(
         members = await accounts_service.department_member_ids(session, actor.org_id, [department_id])
         authors = [a for a in (authors if authors is not None else members) if a in set(members)]
     words = [w for w in q.lower().split() if w][:10]
+    # Reports posted to one's chats count as readable ("all"); the inbox stays what was sent to one.
+    chats: list[str] = []
+    if box == "all":
+        chats = await messaging_conversations.conversation_ids_of(session, actor.org_id, actor.user_id)
     rows = await repository.listing(
         session, actor.org_id, actor.user_id, box=box, template_id=template_id, author_ids=authors, since=since,
-        until=until, words=words, visible_chats=[], admin=actor.is_admin and box == "all", limit=limit, before=before,
+        until=until, words=words, visible_chats=chats, admin=actor.is_admin and box == "all", limit=limit,
+        before=before,
     )  # fmt: skip
     return [await report_view(session, actor, report, read_at) for report, read_at in rows]
