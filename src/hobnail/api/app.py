@@ -32,7 +32,9 @@ from hobnail.domains.ding import routes as ding_routes
 from hobnail.domains.files import jobs as files_jobs
 from hobnail.domains.files import routes as files_routes
 from hobnail.domains.files.links import Signer, load_or_create_secret
+from hobnail.domains.integrations import bots as integrations_bots
 from hobnail.domains.integrations import routes as integrations_routes
+from hobnail.domains.integrations.stream import StreamGateway
 from hobnail.domains.messaging import attachments as messaging_attachments
 from hobnail.domains.messaging import realtime as messaging_realtime
 from hobnail.domains.messaging import routes as messaging_routes
@@ -77,6 +79,7 @@ def register_domains(settings: Settings) -> None:
     attendance_jobs.register_jobs()
     reports_attachments.register()
     reports_reminders.register_jobs()
+    integrations_bots.register()
     approvals_hooks.register_submit_check("makeup", attendance_punches.check_makeup_request)
     approvals_hooks.register_workday_calendar(attendance_workdays.workdays_of)
     registry.register(
@@ -99,6 +102,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine, app.state.sessionmaker = engine, sessionmaker
     app.state.signer = Signer(settings.secret_key or await load_or_create_secret(sessionmaker))
     app.state.gateway, app.state.relay, app.state.runner = gateway, relay, runner
+    app.state.stream_gateway = StreamGateway(sessionmaker)
     outbox.set_relay_waker(relay.wake)
     ephemeral.set_pubsub(pubsub)
     relay.start()
@@ -108,6 +112,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await app.state.stream_gateway.close()
         await runner.stop()
         await relay.stop()
         outbox.set_relay_waker(None)
@@ -152,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_routes.router)
     app.include_router(integrations_routes.router)
     app.include_router(integrations_routes.dingtalk)
+    app.include_router(integrations_routes.stream_router)
     app.include_router(files_routes.tus)
     app.include_router(files_routes.router)
     app.include_router(files_routes.downloads)

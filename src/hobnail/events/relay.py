@@ -121,7 +121,7 @@ class Relay(WakeableLoop):
             {"id": new_id(), "kind": kind, "payload": item["wire"], "run_at": now, "status": "pending",
              "attempts": 0, "max_attempts": 8, "created_at": now}
             for item in items
-            for kind in job_kinds_for(item["wire"]["type"])
+            for kind in job_kinds_for(item["wire"]["type"], item["wire"])
         ]  # fmt: skip
         if subscriber_jobs:
             await conn.execute(sa.insert(Job), subscriber_jobs)

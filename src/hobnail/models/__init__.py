@@ -34,7 +34,7 @@ from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
 from hobnail.models.files import InstanceSecret, StoredFile
 from hobnail.models.idempotency import IdempotentResponse
-from hobnail.models.integrations import GroupRobot
+from hobnail.models.integrations import App, AppDelivery, AppToken, GroupRobot, SessionWebhook, StreamTicket
 from hobnail.models.jobs import Job
 from hobnail.models.messaging import Conversation, ConversationMember, Message, MessageMention
 from hobnail.models.reports import (
@@ -49,6 +49,9 @@ from hobnail.models.reports import (
 
 __all__ = [
     "ApiToken",
+    "App",
+    "AppDelivery",
+    "AppToken",
     "ApprovalActivity",
     "ApprovalFile",
     "ApprovalForm",
@@ -91,7 +94,9 @@ __all__ = [
     "ReportRecipient",
     "ReportReminder",
     "ReportTemplate",
+    "SessionWebhook",
     "StoredFile",
+    "StreamTicket",
     "User",
     "WebSession",
     "WorkReport",

@@ -1,19 +1,23 @@
-"""HTTP routes of the open platform: managing group robots under /api/v1, and the
-DingTalk-compatible webhook at /robot/send (the path DingTalk's clients already use)."""
+"""HTTP routes of the open platform: robots and apps under /api/v1, and DingTalk's own
+paths (``/robot/send``, ``/v1.0/oauth2/accessToken``, ``/gettoken``, Stream mode), so
+DingTalk clients work by changing their base URL."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response, WebSocket
+from fastapi.responses import JSONResponse
 
 from hobnail.api.deps import DB, CurrentActor
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
-from hobnail.domains.integrations import robots, schemas
+from hobnail.core.ids import new_id
+from hobnail.domains.integrations import apps, bots, robots, schemas
 
 router = APIRouter(prefix="/api/v1", route_class=UnitOfWorkRoute, responses=ERROR_RESPONSES, tags=["robots"])
 dingtalk = APIRouter(route_class=UnitOfWorkRoute, tags=["dingtalk-compatible"])
+stream_router = APIRouter()
 
 
 @router.get("/conversations/{conversation_id}/robots")
@@ -49,3 +53,91 @@ async def robot_send(
     return await robots.receive(
         session, token=access_token, timestamp=timestamp, signature=sign, client_ip=client_ip, body=body
     )
+
+
+# --- DingTalk's open API: tokens, Stream mode, bot replies -------------------------------
+
+
+def _dingtalk_error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "requestid": new_id()}, status_code=status)
+
+
+@dingtalk.post("/v1.0/oauth2/accessToken")
+async def post_access_token(body: schemas.AccessTokenIn, session: DB) -> Any:
+    """DingTalk's internal-app token: appKey/appSecret (a Hobnail app's client id and
+    secret) → accessToken for the ``x-acs-dingtalk-access-token`` header."""
+    try:
+        token, lifetime = await apps.issue_token(session, body.appKey, body.appSecret)
+    except apps.InvalidCredentials as error:
+        return _dingtalk_error(400, "invalidClientIdOrSecret", error.message)
+    return {"accessToken": token, "expireIn": lifetime}
+
+
+@dingtalk.get("/gettoken")
+async def get_token(
+    session: DB, appkey: Annotated[str, Query(max_length=100)], appsecret: Annotated[str, Query(max_length=200)]
+) -> dict[str, Any]:
+    """DingTalk's legacy token (``?access_token=`` on old APIs)."""
+    try:
+        token, lifetime = await apps.issue_token(session, appkey, appsecret)
+    except apps.InvalidCredentials:
+        return {"errcode": 40089, "errmsg": "不合法的corpid或corpsecret invalid appkey or appsecret"}
+    return {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": lifetime}
+
+
+@dingtalk.post("/v1.0/gateway/connections/open")
+async def post_open_connection(request: Request, body: schemas.OpenConnectionIn, session: DB) -> Any:
+    """Stream mode: credentials and subscriptions → a WebSocket endpoint and a one-time ticket."""
+    origin = str(request.base_url).rstrip("/")
+    try:
+        ticket = await apps.open_ticket(
+            session, body.clientId, body.clientSecret, [s.model_dump() for s in body.subscriptions], origin
+        )
+    except apps.InvalidCredentials as error:
+        return _dingtalk_error(400, "invalidClientIdOrSecret", error.message)
+    scheme = "wss" if origin.startswith("https") else "ws"
+    return {"endpoint": f"{scheme}://{origin.split('://', 1)[1]}/v1.0/gateway/stream", "ticket": ticket}
+
+
+@stream_router.websocket("/v1.0/gateway/stream")
+async def stream_socket(websocket: WebSocket, ticket: str = "") -> None:
+    await websocket.app.state.stream_gateway.serve(websocket, ticket)
+
+
+@dingtalk.post("/robot/sendBySession")
+async def robot_send_by_session(
+    request: Request, session: DB, session_token: Annotated[str | None, Query(alias="session", max_length=100)] = None
+) -> dict[str, Any]:
+    """A bot's reply through the ``sessionWebhook`` it was given (valid 90 minutes)."""
+    return await bots.reply(session, session_token, await request.body())
+
+
+@router.get("/apps")
+async def get_apps(actor: CurrentActor, session: DB) -> list[dict[str, Any]]:
+    """Admins: the organisation's apps."""
+    return await apps.list_apps(session, actor)
+
+
+@router.post("/apps", status_code=201)
+async def post_app(body: schemas.AppIn, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    """Admins: a new app; ``client_secret`` is in this answer only."""
+    return await apps.create_app(session, actor, name=body.name, scopes=body.scopes)
+
+
+@router.patch("/apps/{app_id}")
+async def patch_app(app_id: str, body: schemas.AppPatchIn, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    return await apps.update_app(session, actor, app_id, body.model_dump(exclude_unset=True))
+
+
+@router.post("/apps/{app_id}/secret")
+async def post_app_secret(app_id: str, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    """Admins: a new secret (shown once); the old one and every token stop working."""
+    return await apps.rotate_secret(session, actor, app_id)
+
+
+@router.post("/conversations/{conversation_id}/apps", status_code=201)
+async def post_conversation_app(
+    conversation_id: str, body: schemas.GroupAppIn, actor: CurrentActor, session: DB
+) -> dict[str, Any]:
+    """Group admins: add an app's bot to the group (its @mentions reach the app)."""
+    return await apps.add_bot_to_group(session, actor, conversation_id, body.app_id)
