@@ -183,3 +183,38 @@ def clock_offset(seconds: int) -> Any:
     from datetime import timedelta
 
     return timedelta(seconds=seconds)
+
+
+async def test_the_bot_posts_to_its_groups_with_an_access_token(client: httpx.AsyncClient, make_client: Any) -> None:
+    await setup_org(client)
+    group, bot_app, (bob, _b) = await app_in_group(client, make_client)
+    other = check(
+        await client.post("/api/v1/conversations/groups", json={"name": "别的群", "member_ids": [_b["id"]]}), 201
+    )
+    token = check(
+        await client.post(
+            "/v1.0/oauth2/accessToken", json={"appKey": bot_app["client_id"], "appSecret": bot_app["client_secret"]}
+        )
+    )
+    headers = {"x-acs-dingtalk-access-token": token["accessToken"]}
+    body = {"robotCode": bot_app["client_id"], "openConversationId": group["id"], "msgKey": "sampleMarkdown",
+            "msgParam": json.dumps({"title": "日报提醒", "text": "### 记得写日报\n截止 **20:00**"})}  # fmt: skip
+    sent = await client.post("/v1.0/robot/groupMessages/send", json=body, headers=headers)
+    assert sent.status_code == 200 and sent.json()["processQueryKey"]
+    items = check(await bob.get(f"/api/v1/conversations/{group['id']}/messages"))["items"]
+    assert items[-1]["card"]["type"] == "markdown" and items[-1]["card"]["title"] == "日报提醒"
+    assert (await client.post("/v1.0/robot/groupMessages/send", json=body)).status_code == 401
+    not_in = await client.post(
+        "/v1.0/robot/groupMessages/send", json={**body, "openConversationId": other["id"]}, headers=headers
+    )
+    assert not_in.status_code == 400 and not_in.json()["code"] == "invalidParameter.robotCode.notInGroup"
+    bad_key = await client.post(
+        "/v1.0/robot/groupMessages/send", json={**body, "msgKey": "sampleVideo"}, headers=headers
+    )
+    assert bad_key.json()["code"] == "invalidParameter.msgKey.invalid"
+    params = {"title": "审批", "text": "请处理", "actionTitle1": "同意", "actionURL1": "https://example.com/y",
+              "actionTitle2": "拒绝", "actionURL2": "https://example.com/n"}  # fmt: skip
+    buttons = {**body, "msgKey": "sampleActionCard2", "msgParam": json.dumps(params)}
+    check(await client.post("/v1.0/robot/groupMessages/send", json=buttons, headers=headers))
+    items = check(await bob.get(f"/api/v1/conversations/{group['id']}/messages"))["items"]
+    assert [b["title"] for b in items[-1]["card"]["buttons"]] == ["同意", "拒绝"]

@@ -141,3 +141,21 @@ async def post_conversation_app(
 ) -> dict[str, Any]:
     """Group admins: add an app's bot to the group (its @mentions reach the app)."""
     return await apps.add_bot_to_group(session, actor, conversation_id, body.app_id)
+
+
+@dingtalk.post("/v1.0/robot/groupMessages/send")
+async def post_group_message(request: Request, session: DB) -> Any:
+    """DingTalk's enterprise robot: an app's bot posts a template message (``msgKey``
+    sampleText, sampleMarkdown, sampleLink, sampleImageMsg, sampleActionCard[2-6]) to a
+    group it was added to. Authenticated by ``x-acs-dingtalk-access-token``."""
+    app = await apps.app_for_token(session, request.headers.get("x-acs-dingtalk-access-token"))
+    try:
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise ValueError
+    except ValueError:
+        return _dingtalk_error(400, "invalidParameter.param.invalid", "The body is not a JSON object.")
+    try:
+        return await bots.send_group_message(session, app, body)
+    except bots.RobotApiError as error:
+        return _dingtalk_error(error.status, error.code, error.message)

@@ -438,3 +438,7 @@ async def add_bot(session: Session, conversation: Conversation, bot_user_id: str
 async def conversation_ids_of(session: Session, org_id: str, user_id: str) -> list[str]:
     """The chats a person is in (for other domains that share things into chats)."""
     return await repository.conversation_ids_of_user(session, org_id, user_id)
+
+
+async def member_ids(session: Session, conversation_id: str) -> list[str]:
+    return list(await repository.member_ids(session, conversation_id))
