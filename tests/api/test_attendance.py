@@ -122,6 +122,9 @@ async def test_late_early_absent_and_missing_punches_show_why(
     rows = {r["name"]: r for r in report["rows"]}
     assert rows["Ann"]["late_count"] == 1 and rows["Ann"]["late_minutes"] == 20 and rows["Ann"]["early_minutes"] == 60
     assert rows["Cat"]["absent_days"] == 2 and rows["Bob"]["missing_punches"] == 1
+    sales = report["departments"][0]
+    # Cat twice, and Ann and Bob on Tuesday; Ann and Bob both came at 09:20 on Monday.
+    assert (sales["department"], sales["people"], sales["absent_days"], sales["late_count"]) == ("销售部", 3, 4, 2)
     # The members see only their own month.
     check(await cat.get(f"/api/v1/attendance/people/{a['id']}/month", params={"month": "2026-12"}), 403)
 
@@ -236,6 +239,8 @@ async def test_exports_have_chinese_headers_and_csv_opens_in_excel(client: httpx
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("姓名", "部门", "应出勤天数", "出勤天数") and rows[1][0] == "Ann"
+    departments = list(load_workbook(io.BytesIO(xlsx.content))["部门汇总"].iter_rows(values_only=True))
+    assert departments[0][:2] == ("部门", "人数") and departments[1][:2] == ("销售部", 1)
     raw = check_bytes(
         await client.get("/api/v1/attendance/reports/monthly/export", params={"month": "2026-12", "format": "csv"})
     )

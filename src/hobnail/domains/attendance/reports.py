@@ -137,7 +137,28 @@ async def monthly(session: Session, actor: Actor, month: str, department_id: str
             "departments": [ctx.department_names.get(d, "") for d in ctx.departments_of.get(user_id, [])],
             **_summary_dict(summary),
         })  # fmt: skip
-    return {"month": month, "generated_at": clock.now(), "rows": rows}
+    return {"month": month, "generated_at": clock.now(), "rows": rows, "departments": _by_department(rows)}
+
+
+DEPARTMENT_SUMS = (
+    "required_days", "present_days", "late_count", "late_minutes", "early_count", "early_minutes", "absent_days",
+    "missing_punches", "field_days", "trip_days", "overtime_hours",
+)  # fmt: skip
+
+
+def _by_department(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The month per department (a person in two departments counts in both)."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        for name in row["departments"] or [""]:
+            bucket = found.setdefault(
+                name, {"department": name, "people": 0, "leave_days": 0.0, **dict.fromkeys(DEPARTMENT_SUMS, 0)}
+            )
+            bucket["people"] += 1
+            for key in DEPARTMENT_SUMS:
+                bucket[key] = round(bucket[key] + row[key], 2)
+            bucket["leave_days"] = round(bucket["leave_days"] + sum(row["leave"].values()), 2)
+    return sorted(found.values(), key=lambda d: d["department"])
 
 
 def _subtree(department_id: str, parents: dict[str, str | None]) -> set[str]:
@@ -171,6 +192,17 @@ def to_xlsx(report: dict[str, Any], chinese: bool) -> bytes:
     sheet.append(headers)
     for cells in body:
         sheet.append(cells)
+    departments = book.create_sheet("部门汇总" if chinese else "Departments")
+    names = {
+        "department": ("部门", "Department"),
+        "people": ("人数", "People"),
+        "leave_days": ("请假天数", "Leave (days)"),
+    }
+    names |= {key: (zh, en) for key, zh, en in COLUMNS}
+    keys = ["department", "people", *DEPARTMENT_SUMS, "leave_days"]
+    departments.append([names[k][0 if chinese else 1] for k in keys])
+    for row in report["departments"]:
+        departments.append([row[k] for k in keys])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
