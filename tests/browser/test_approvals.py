@@ -180,3 +180,28 @@ def test_request_page_on_a_phone(team: Team, new_page: NewPage) -> None:
     expect(phone.get_by_test_id("approval-steps")).to_be_visible()
     width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_leave_by_the_hour(team: Team, new_page: NewPage) -> None:
+    """Two hours of personal leave on one day: the by-the-hour switch hides the end date and
+    half-days, shows two time inputs, and the request counts 2 / 8 = 0.25 days."""
+    day = team.monday + timedelta(days=2)
+    ned = open_page(new_page, team, team.member.email, MEMBER_PASSWORD, "/approvals")
+    ned.locator("[data-testid=approval-form-card][data-builtin=leave]").click()
+    form = ned.get_by_test_id("approval-form")
+    expect(form.get_by_test_id("approval-field-start_time")).to_be_hidden()
+    form.get_by_test_id("approval-field-leave_type").select_option("personal")
+    form.get_by_test_id("leave-by-hour").check()
+    expect(form.get_by_test_id("approval-field-end")).to_be_hidden()
+    expect(form.get_by_test_id("approval-field-start_half")).to_be_hidden()
+    form.get_by_test_id("approval-field-start").fill(day.isoformat())
+    form.get_by_test_id("approval-field-start_time").fill("09:30")
+    form.get_by_test_id("approval-field-end_time").fill("11:30")
+    expect(form.get_by_test_id("leave-hours")).to_have_text("2 h (0.25 days)")
+    form.get_by_test_id("approval-field-reason").fill("Dentist")
+    form.get_by_test_id("approval-submit").click()
+
+    detail = ned.get_by_test_id("approval-detail")
+    expect(detail.get_by_test_id("approval-days")).to_have_text("0.25 days")
+    expect(detail.get_by_test_id("approval-value-start_time")).to_have_text("09:30")
+    expect(detail.get_by_test_id("approval-value-end_time")).to_have_text("11:30")

@@ -18,6 +18,8 @@ const PATHS = {
   up: "M12 19V5M6 11l6-6 6 6",
   down: "M12 5v14M6 13l6 6 6-6",
   logout: "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10",
+  robot: "M12 3v4M7 7h10a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2zM9.5 11.5v1M14.5 11.5v1M9 16h6M3 11v4M21 11v4",
+  apps: "M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z",
 };
 
 const NS = "http://www.w3.org/2000/svg";

@@ -195,6 +195,15 @@
 //              template-dialog, template-name, template-writers, template-departments >
 //              template-department, template-period, template-deadline, template-remind,
 //              template-manager, template-recipients, template-save
+// Admin apps:  admin-tab-apps, app-new, apps-list > app-row [data-app-id] > app-name-text,
+//              app-row-client-id, app-enabled, app-edit, app-rotate; app-dialog > app-name,
+//              app-scope-<scope>, app-save; app-secret-dialog > app-secret-warning,
+//              app-client-id, app-client-secret, app-secret-done; apps-endpoints
+// Robots:      robot-card [data-card-type] > card-button, card-link, card-feed-item;
+//              robot-badge; settings-robots > robot-add, robot-row > robot-show, robot-delete;
+//              robot-dialog > robot-name, robot-keywords, robot-sign, robot-ip-allow,
+//              robot-save, robot-created > robot-webhook, robot-secret, robot-created-done;
+//              settings-apps > group-app-select, group-app-add; leave-by-hour, leave-hours
 // ────────────────────────────────────────────────────────────────────────────────────────
 
 import { start } from "./app.js";
@@ -237,6 +246,7 @@ import * as reportDetail from "./pages/reports/detail.js";
 import * as reportStats from "./pages/reports/stats.js";
 import { install as installReports } from "./pages/reports/common.js";
 import * as adminReports from "./pages/admin/reports.js";
+import * as adminApps from "./pages/admin/apps.js";
 
 // public: no sign-in needed; bare: rendered without the app shell; admin: owners/admins only.
 const ROUTES = [
@@ -282,6 +292,7 @@ const ROUTES = [
   { path: "/admin/attendance/calendar", page: adminAttendanceCalendar, title: "attendanceAdmin.tabCalendar", admin: true },
   { path: "/admin/attendance/roster", page: adminAttendanceRoster, title: "attendanceAdmin.tabRoster", admin: true },
   { path: "/admin/reports", page: adminReports, title: "admin.tabReports", admin: true },
+  { path: "/admin/apps", page: adminApps, title: "admin.tabApps", admin: true },
   { path: "/settings", page: settings, title: "nav.settings" },
 ];
 

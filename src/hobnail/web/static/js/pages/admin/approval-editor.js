@@ -10,7 +10,7 @@ import { h, clear, dialog, field, formError, showError, busy, toast, uid } from 
 import { formName } from "../approvals/common.js";
 import { peoplePicker } from "../approvals/people.js";
 
-const FIELD_TYPES = ["text", "textarea", "number", "amount", "date", "daterange", "select", "multiselect", "people", "department", "attachment"];
+const FIELD_TYPES = ["text", "textarea", "number", "amount", "date", "daterange", "time", "select", "multiselect", "people", "department", "attachment"];
 const STEP_TYPES = ["manager", "users", "role"];
 
 function select(label, value, options, attrs = {}) {

@@ -14,6 +14,7 @@ export const ADMIN_TABS = [
   { id: "approvals", path: "/admin/approvals", label: "admin.tabApprovals" },
   { id: "attendance", path: "/admin/attendance", label: "admin.tabAttendance" },
   { id: "reports", path: "/admin/reports", label: "admin.tabReports" },
+  { id: "apps", path: "/admin/apps", label: "admin.tabApps" },
 ];
 
 /** Appends the admin header + tabs to ctx.main and returns the content container. */

@@ -61,7 +61,8 @@ export function daysText(days) {
 
 export function formatDays(days) {
   const n = Number(days) || 0;
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+  // Hourly leave counts hours / 8 days, to the hundredth (0.25 days for 2 hours).
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
 }
 
 /** "2026-12-07" as a calendar date in the reader's language (no time zone shift). */

@@ -55,6 +55,14 @@ export function fieldInput(f, ctx) {
       value = () => input.value || null;
       break;
     }
+    case "time": {
+      el = uiField({ ...common, type: "time", value: ctx.defaults?.[f.key] ?? null, attrs: { step: 60 } });
+      const input = el.querySelector("input");
+      input.addEventListener("change", onChange);
+      input.addEventListener("input", onChange);
+      value = () => (/^\d{2}:\d{2}/.test(input.value) ? input.value.slice(0, 5) : null);
+      break;
+    }
     case "select": {
       const options = [{ value: "", label: t("approvals.choose") }, ...(f.options || []).map((o) => ({ value: o, label: optionLabel(o, ctx.builtin) }))];
       el = uiField({ ...common, type: "select", options, value: ctx.defaults?.[f.key] ?? "" });
@@ -122,6 +130,8 @@ export function valueView(f, value, ctx) {
   switch (f.type) {
     case "date":
       return formatDay(value);
+    case "time":
+      return h("span", {}, String(value).slice(0, 5));
     case "daterange":
       return `${formatDay(value[0])} – ${formatDay(value[1])}`;
     case "select":

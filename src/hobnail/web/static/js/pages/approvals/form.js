@@ -5,7 +5,7 @@
 
 import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
-import { h, clear, formError, showError, clearErrors, busy, toast, loading } from "../../ui.js";
+import { h, clear, formError, showError, clearErrors, busy, toast, loading, checkbox } from "../../ui.js";
 import { fetchDepartments, buildTree } from "../../depts.js";
 import { formName, leaveTypeName, daysText, formatDays } from "./common.js";
 import { fieldInput } from "./fields.js";
@@ -28,6 +28,14 @@ export function leaveDays(start, startHalf, end, endHalf) {
     if (weekday !== 0 && weekday !== 6) halves += 1;
   }
   return halves / 2;
+}
+
+/** Hours from "HH:MM" to "HH:MM" on one day, or null. */
+export function leaveHours(start, end) {
+  const minutes = (v) => (/^\d{2}:\d{2}$/.test(v || "") ? Number(v.slice(0, 2)) * 60 + Number(v.slice(3)) : null);
+  const a = minutes(start);
+  const b = minutes(end);
+  return a === null || b === null || b <= a ? null : Math.round(((b - a) / 60) * 100) / 100;
 }
 
 export async function render(ctx) {
@@ -59,11 +67,13 @@ export async function render(ctx) {
   async function updateLeave() {
     if (!isLeave) return;
     const v = (k) => byKey(k)?.value();
-    const days = leaveDays(v("start"), v("start_half") || "am", v("end") || v("start"), v("end_half") || "pm");
+    const hours = hourly ? leaveHours(v("start_time"), v("end_time")) : null;
+    const days = hourly ? (hours === null ? null : Math.round((hours / 8) * 100) / 100) : leaveDays(v("start"), v("start_half") || "am", v("end") || v("start"), v("end_half") || "pm");
     const type = v("leave_type");
     const year = (v("start") || "").slice(0, 4) || String(new Date().getFullYear());
     const parts = [];
-    if (days !== null) parts.push(h("strong", { "data-testid": "leave-days" }, daysText(days)));
+    if (hours !== null) parts.push(h("strong", { "data-testid": "leave-hours" }, t("approvals.hoursCount", { hours: formatDays(hours), days: daysText(days) })));
+    else if (days !== null) parts.push(h("strong", { "data-testid": "leave-days" }, daysText(days)));
     if (type) {
       if (!balances || balances.year !== year) {
         try {
@@ -98,12 +108,37 @@ export async function render(ctx) {
   }
   const fctx = { builtin: form.builtin, tree, defaults, onChange: () => updateLeave() };
   for (const f of form.fields) inputs.push(fieldInput(f, fctx));
+  // Leave by the hour: one day, a start and an end time instead of half-days.
+  let hourly = false;
+  const hourToggle = isLeave && byKey("start_time") && byKey("end_time") ? byHourToggle() : null;
+  function byHourToggle() {
+    const timed = ["start_time", "end_time"].map(byKey);
+    const daily = ["start_half", "end", "end_half"].map(byKey).filter(Boolean);
+    for (const i of timed) {
+      const own = i.value;
+      i.value = () => (hourly ? own() : null);
+    }
+    const end = byKey("end");
+    if (end) {
+      const own = end.value;
+      end.value = () => (hourly ? byKey("start").value() : own());
+    }
+    const apply = () => {
+      for (const i of timed) i.el.hidden = !hourly;
+      for (const i of daily) i.el.hidden = hourly;
+      updateLeave();
+    };
+    const box = checkbox({ label: t("approvals.byHour"), name: "by_hour", testid: "leave-by-hour", onchange: (e) => ((hourly = e.target.checked), apply()) });
+    box.append(h("p", { class: "hint" }, t("approvals.byHourHint")));
+    apply();
+    return box;
+  }
 
   const el = h(
     "form",
     { class: "card stack approval-form", novalidate: true, "data-testid": "approval-form", "data-form-id": form.id, "data-builtin": form.builtin || "" },
     formError(),
-    inputs.map((i) => i.el),
+    inputs.flatMap((i) => (hourToggle && i.key === "start" ? [hourToggle, i.el] : [i.el])),
     isLeave ? summary : null,
     h("div", { class: "actions" }, h("a", { href: "/approvals", class: "btn" }, t("common.cancel")), h("button", { type: "submit", class: "btn btn-primary", "data-testid": "approval-submit" }, t("approvals.submit"))),
   );

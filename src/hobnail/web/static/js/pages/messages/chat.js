@@ -28,6 +28,7 @@ import { createUploadTray } from "./upload-tray.js";
 import { openFiles } from "./files.js";
 import { icon } from "../../icons.js";
 import { systemPeople, dayKey, messageText } from "./text.js";
+import { rememberRobots } from "./cards.js";
 
 const PAGE = 50;
 
@@ -37,6 +38,7 @@ function newClientId() {
 }
 
 function peopleIn(messages) {
+  rememberRobots(messages);
   const ids = [];
   for (const m of messages) {
     ids.push(m.sender_id, m.recalled_by, m.reply_to?.sender_id, ...(m.mentions || []));

@@ -8,6 +8,7 @@ import { renderMarkdown } from "./markdown.js";
 import { renderAttachment } from "./attachments.js";
 import { store, meId, personName } from "./store.js";
 import { systemText, recalledText, timeOf, fullTime, plain, dayLabel } from "./text.js";
+import { isCard, renderCard, robotAvatar, robotBadge, robotName } from "./cards.js";
 
 export function receiptLabel(message, conv) {
   const r = message.receipt;
@@ -38,7 +39,10 @@ export function renderMessage(message, opts) {
     return h("div", { ...attrs, class: "msg-system msg-recalled", "data-testid": "message-recalled" }, h("span", {}, recalledText(message)));
   }
   const own = message.sender_id === meId();
-  const person = store.people.get(message.sender_id) || { id: message.sender_id, name: personName(message.sender_id) };
+  const robot = isCard(message);
+  const person = robot
+    ? { id: message.sender_id, name: robotName(message) }
+    : store.people.get(message.sender_id) || { id: message.sender_id, name: personName(message.sender_id) };
   const showSender = !own && conv.kind !== "direct";
 
   const bubble = h("div", { class: "msg-bubble", "data-testid": "message-body" });
@@ -64,7 +68,10 @@ export function renderMessage(message, opts) {
     bubble.append(renderAttachment(message.file));
   }
   if (message.kind === "file" && !message.file && !message.body) bubble.append(h("div", { class: "msg-text muted" }, t("files.kind.file")));
-  if (message.body || message.kind !== "file") {
+  if (robot) {
+    bubble.classList.add("msg-bubble-card");
+    bubble.append(renderCard(message, { mentions: mentionRefs(message), mentionAll: message.mentions_all, meId: meId() }));
+  } else if (message.body || message.kind !== "file") {
     const text = h("div", { class: `msg-text${message.kind === "file" ? " msg-caption" : ""}`, dir: "auto" });
     text.append(renderMarkdown(message.body, { mentions: mentionRefs(message), mentionAll: message.mentions_all, meId: meId() }));
     bubble.append(text);
@@ -118,12 +125,12 @@ export function renderMessage(message, opts) {
 
   const el = h(
     "div",
-    { ...attrs, class: `msg${own ? " msg-own" : ""}${message.pending ? " msg-pending" : ""}`, "data-own": own ? "true" : null },
-    own ? null : avatar(person, "sm"),
+    { ...attrs, class: `msg${own ? " msg-own" : ""}${message.pending ? " msg-pending" : ""}${robot && message.card.type !== "text" ? " msg-card" : ""}`, "data-own": own ? "true" : null },
+    own ? null : robot ? robotAvatar("sm") : avatar(person, "sm"),
     h(
       "div",
       { class: "msg-main" },
-      showSender ? h("div", { class: "msg-sender", "data-testid": "message-sender" }, person.name) : null,
+      showSender ? h("div", { class: "msg-sender", "data-testid": "message-sender" }, person.name, robot ? [" ", robotBadge()] : null) : null,
       h("div", { class: "msg-row" }, bubble, more),
       meta,
     ),

@@ -7,6 +7,7 @@ import { h, clear, dialog, confirmDialog, toast, avatar, field, checkbox, formEr
 import { store, meId, loadMembers, subscribe, updateConversation, conversationTitle } from "./store.js";
 import { conversationAvatar } from "./list.js";
 import { addMembersDialog } from "./people.js";
+import { robotsSection } from "./robots.js";
 
 const MANAGED = new Set(["department", "all_staff"]);
 
@@ -255,6 +256,7 @@ export function openSettings(convId, { onLeft }) {
       infoForm(conv, admin && !conv.dissolved),
       h("div", { class: "gs-section" }, muteToggle(conv)),
       membersBox,
+      robotsSection(conv, admin && !conv.dissolved, { onMembersChanged: refreshMembers }),
       danger.children.length ? danger : null,
     );
     refreshMembers();

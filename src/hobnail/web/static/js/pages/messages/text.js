@@ -5,6 +5,7 @@ import { t, getLang } from "../../i18n.js";
 import { orgTimezone, user } from "../../state.js";
 import { store } from "./store.js";
 import { kindLabel } from "../../filetypes.js";
+import { isCard, cardPreview } from "./cards.js";
 
 function nameOf(id) {
   if (!id) return "";
@@ -73,6 +74,7 @@ export function plain(body) {
 
 /** A message's text in one line: a file message is "[Image] name" plus its caption. */
 export function messageText(message) {
+  if (isCard(message)) return cardPreview(message);
   const text = plain(message.body);
   if (message.kind !== "file" || !message.file) return text;
   return [`${kindLabel(message.file)} ${message.file.name}`, text].filter(Boolean).join(" ");
@@ -84,7 +86,7 @@ export function previewText(message, conv, { withSender = true } = {}) {
   if (message.recalled) return recalledText(message);
   const text = messageText(message);
   if (!withSender || conv?.kind === "direct" || !message.sender_id) return text;
-  const sender = message.sender_id === user()?.id ? t("messages.you") : store.people.get(message.sender_id)?.name;
+  const sender = isCard(message) ? message.card.robot?.name : message.sender_id === user()?.id ? t("messages.you") : store.people.get(message.sender_id)?.name;
   return sender ? `${sender}: ${text}` : text;
 }
 
