@@ -21,10 +21,9 @@ import logging
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
-from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hobnail.core import clock
 from hobnail.core.ids import new_id
@@ -38,6 +37,15 @@ MAX_ATTEMPTS = 12
 BATCH = 20
 
 
+class StreamSocket(Protocol):
+    """What the gateway needs of a WebSocket (the route hands in Starlette's)."""
+
+    async def accept(self) -> None: ...
+    async def receive_text(self) -> str: ...
+    async def send_text(self, data: str) -> None: ...
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(600, 5 * 2 ** max(0, attempts - 1)))
 
@@ -48,7 +56,7 @@ class Connection:
     app_id: str
     client_id: str
     origin: str
-    websocket: WebSocket
+    websocket: StreamSocket
     callbacks: set[str]
     events: bool
     in_flight: set[str] = field(default_factory=set)
@@ -69,7 +77,7 @@ class StreamGateway:
     def connected_apps(self) -> list[str]:
         return [a for a, conns in self._connections.items() if conns]
 
-    async def serve(self, websocket: WebSocket, ticket: str) -> None:
+    async def serve(self, websocket: StreamSocket, ticket: str) -> None:
         await websocket.accept()
         async with self._sessionmaker() as session:
             used = await apps.use_ticket(session, ticket)
@@ -91,8 +99,8 @@ class StreamGateway:
             while True:
                 text = await websocket.receive_text()
                 await self._on_ack(connection, text)
-        except (WebSocketDisconnect, RuntimeError):
-            pass
+        except Exception as error:  # however the connection ended, the app is gone from here
+            log.debug("stream connection %s ended: %r", connection.id, error)
         finally:
             self._connections[app.id].remove(connection)
             await self._release(connection)
