@@ -154,12 +154,17 @@ def test_admin_sets_department_managers_and_edits_a_flow(team: Team, new_page: N
     step = editor.get_by_test_id("flow-step").nth(1)
     step.get_by_test_id("flow-step-type").select_option("role")
     step.get_by_test_id("flow-step-mode").select_option("all")
+    # HR is copied in when the request is decided.
+    editor.get_by_test_id("flow-cc-search").fill(team.member.name)
+    editor.locator(f"[data-testid=flow-cc-option][data-member-id='{team.member.id}']").click()
+    editor.get_by_test_id("flow-cc-when").select_option("both")
     editor.get_by_test_id("form-save").click()
     expect(editor).to_be_hidden()
     expect(overtime).to_contain_text("Admin")
     form = next(f for f in team.site.api.get("/approvals/forms") if f["builtin"] == "overtime")
     assert [(n["type"], n["mode"]) for n in form["flow"]["nodes"]] == [("manager", "any"), ("role", "all")]
     assert form["flow"]["nodes"][1]["role"] == "admin"
+    assert (form["flow"]["cc"], form["flow"]["cc_when"]) == ([team.member.id], "both")
 
     # Switching a form off hides it from the members' "Start a request".
     overtime.get_by_test_id("admin-form-enabled").uncheck()

@@ -8,7 +8,7 @@ import { api } from "../../api.js";
 import { t } from "../../i18n.js";
 import { h, clear, dialog, field, formError, showError, busy, toast, uid } from "../../ui.js";
 import { formName } from "../approvals/common.js";
-import { peoplePicker } from "../approvals/people.js";
+import { peoplePicker, ensurePeople } from "../approvals/people.js";
 
 const FIELD_TYPES = ["text", "textarea", "number", "amount", "date", "daterange", "time", "select", "multiselect", "people", "department", "attachment"];
 const STEP_TYPES = ["manager", "users", "role"];
@@ -155,6 +155,8 @@ export function editFormDialog(form) {
     content: (close) => {
       const fields = builtin ? null : fieldsEditor(form?.fields || [{ label: "", type: "text", required: true, options: "" }]);
       const steps = stepsEditor(flow.nodes || [], { leave: builtin === "leave" });
+      ensurePeople(flow.cc || []);
+      const cc = peoplePicker({ name: "cc", label: t("approvalsAdmin.ccPeople"), initial: flow.cc || [], testid: "flow-cc", hint: t("approvalsAdmin.ccHint") });
       const el = h(
         "form",
         { class: "stack", novalidate: true, "data-testid": "form-editor" },
@@ -163,6 +165,13 @@ export function editFormDialog(form) {
         field({ label: t("approvalsAdmin.description"), name: "description", type: "textarea", value: form?.description || "", attrs: { maxlength: 500, rows: 2 } }),
         fields ? h("fieldset", { class: "card-lite", name: "fields" }, h("legend", {}, t("approvalsAdmin.fields")), fields.el) : h("p", { class: "muted small" }, t("approvalsAdmin.builtinFields")),
         h("fieldset", { class: "card-lite" }, h("legend", {}, t("approvalsAdmin.flow")), steps.el),
+        h(
+          "fieldset",
+          { class: "card-lite" },
+          h("legend", {}, t("approvalsAdmin.cc")),
+          cc.el,
+          select(t("approvalsAdmin.ccWhen"), flow.cc_when || "finish", ["submit", "finish", "both"].map((v) => ({ value: v, label: t(`approvalsAdmin.ccWhen.${v}`) })), { name: "cc_when", "data-testid": "flow-cc-when" }),
+        ),
         select(t("approvalsAdmin.whenEmpty"), flow.when_empty || "admins", [{ value: "admins", label: t("approvalsAdmin.whenEmptyAdmins") }, { value: "skip", label: t("approvalsAdmin.whenEmptySkip") }], { name: "when_empty", "data-testid": "flow-when-empty" }),
         builtin === "makeup" ? field({ label: t("approvalsAdmin.perMonth"), name: "settings.per_month", type: "number", value: form.settings?.per_month ?? 3, testid: "form-per-month", attrs: { min: 0, max: 31 } }) : null,
         h("div", { class: "actions" }, h("button", { type: "button", class: "btn", onclick: () => close() }, t("common.cancel")), h("button", { type: "submit", class: "btn btn-primary", "data-testid": "form-save" }, isNew ? t("common.create") : t("common.save"))),
@@ -172,7 +181,13 @@ export function editFormDialog(form) {
         const body = {
           name: el.elements.name.value.trim(),
           description: el.elements.description.value.trim(),
-          flow: { ...flow, nodes: steps.value(), when_empty: el.querySelector("[data-testid=flow-when-empty]").value },
+          flow: {
+            ...flow,
+            nodes: steps.value(),
+            when_empty: el.querySelector("[data-testid=flow-when-empty]").value,
+            cc: cc.ids(),
+            cc_when: el.querySelector("[data-testid=flow-cc-when]").value,
+          },
         };
         if (fields) body.fields = fields.value();
         if (builtin === "makeup") body.settings = { per_month: Number(el.querySelector("[data-testid=form-per-month]").value) };
