@@ -120,6 +120,8 @@ async def test_tokens_tickets_and_bad_credentials(client: httpx.AsyncClient, mak
     members = check(await client.get("/api/v1/members"))
     names = [m["name"] for m in (members["items"] if isinstance(members, dict) else members)]
     assert "值班助手" not in names  # the bot is no member of the organisation
+    group_members = check(await client.get(f"/api/v1/conversations/{_group['id']}/members"))
+    assert [m["bot"] for m in group_members if m["user_id"] == bot_app["bot_user_id"]] == [True]
 
 
 async def test_a_frame_acknowledged_later_or_not_at_all_comes_again(

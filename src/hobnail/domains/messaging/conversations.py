@@ -130,7 +130,13 @@ async def list_members(
     await access_conversation(session, actor, conversation_id)
     rows = await repository.members_with_users(session, conversation_id, query=query, limit=limit)
     return [
-        {**person_ref(user), "user_id": user.id, "role": member.role, "joined_at": member.joined_at}
+        {
+            **person_ref(user),
+            "user_id": user.id,
+            "role": member.role,
+            "joined_at": member.joined_at,
+            "bot": user.kind == "bot",
+        }
         for member, user in rows
     ]
 

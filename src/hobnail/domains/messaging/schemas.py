@@ -171,6 +171,7 @@ class MemberOut(BaseModel):
     avatar_url: str | None
     role: Literal["owner", "admin", "member"]
     joined_at: datetime
+    bot: bool = Field(default=False, description="An app's bot (not a person of the organisation)")
 
 
 class HistoryOut(BaseModel):
