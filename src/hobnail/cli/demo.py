@@ -9,8 +9,11 @@ import typer
 from hobnail.core.config import Settings
 from hobnail.core.validation import normalize_phone
 from hobnail.db.engine import create_engine, create_sessionmaker
+from hobnail.db.session import Session
 from hobnail.domains.accounts import directory, repository, service
 from hobnail.domains.accounts.access import Actor
+from hobnail.domains.attendance import groups as attendance_groups
+from hobnail.domains.reports import templates as report_templates
 
 DEPARTMENTS = {
     "管理层 Management": [],
@@ -56,6 +59,21 @@ PEOPLE = [
 DOMAIN = "demo.hobnail.local"
 
 
+async def _demo_work_rules(session: Session, actor: Actor, department_ids: list[str]) -> None:
+    """Everyone clocks in 09:00–18:00 at the office (field clock-in allowed) and writes a
+    daily report by 20:00 on working days."""
+    office = {"name": "总部 HQ", "latitude": 31.2304, "longitude": 121.4737, "radius": 500}
+    await attendance_groups.create_group(
+        session, actor,
+        {"name": "总部考勤 HQ", "department_ids": department_ids, "rules": {"places": [office], "field_allowed": True}},
+    )  # fmt: skip
+    await report_templates.ensure_builtin(session, actor.org_id)
+    for template in await report_templates.list_templates(session, actor):
+        if template["builtin"] == "daily":
+            rules = {"period": "daily", "deadline": "20:00", "department_ids": department_ids}
+            await report_templates.update_template(session, actor, template["id"], {"rules": rules})
+
+
 async def load_demo(settings: Settings, *, force: bool = False) -> None:
     """Create 示例科技 Demo Tech with departments and 30 people. Prints each login."""
     engine = create_engine(settings.resolved_database_url)
@@ -94,9 +112,11 @@ async def load_demo(settings: Settings, *, force: bool = False) -> None:
                     title=title, role=role, department_ids=[ids[department]], fast_initial_password=True,
                 )  # fmt: skip
                 logins.append((name, f"{local}@{DOMAIN}", phone, created.initial_password or "", role))
+            await _demo_work_rules(session, actor, [ids[top] for top in DEPARTMENTS])
             await session.commit()
     finally:
         await engine.dispose()
-    typer.echo(f"Demo organisation loaded: {org.name}. Sign in with any of these:")
+    typer.echo(f"Demo organisation loaded: {org.name} (attendance 09:00–18:00, daily reports by 20:00).")
+    typer.echo("Sign in with any of these:")
     for name, email, phone, password, role in logins:
         typer.echo(f"  {name:<12} {email:<32} {phone}  password: {password}  ({role})")
