@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from fastapi import FastAPI
 from openpyxl import load_workbook
 
 from hobnail.core import clock
+from hobnail.models import AttendanceDay
 from tests.support.api import add_department, check, events_after, head, member_client, settle, setup_org
 
 OFFICE = {"name": "总部 HQ", "latitude": 31.2304, "longitude": 121.4737, "radius": 300}
@@ -110,6 +112,15 @@ async def test_late_early_absent_and_missing_punches_show_why(
     async with app.state.sessionmaker() as session:
         await jobs.close_days(session, {})
         await session.commit()
+    await settle(app)  # the closing job queued a recompute per slice of people; they ran
+    async with app.state.sessionmaker() as session:
+        stored = (await session.execute(sa.select(AttendanceDay.day, AttendanceDay.status, AttendanceDay.detail))).all()
+    assert {(row.day.isoformat(), row.status) for row in stored if row.detail["final"]} >= {
+        ("2026-12-07", "late"),
+        ("2026-12-07", "missing"),
+        ("2026-12-07", "absent"),
+        ("2026-12-08", "absent"),
+    }
     days = {
         name: check(await client.get(f"/api/v1/attendance/people/{p['id']}/month", params={"month": "2026-12"}))
         for name, p in (("Ann", a), ("Bob", b), ("Cat", c))

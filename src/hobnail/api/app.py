@@ -14,6 +14,7 @@ from hobnail.api.idempotency import IdempotencyMiddleware, prune_idempotency_key
 from hobnail.core.config import Settings, get_settings
 from hobnail.core.logging import configure_logging
 from hobnail.db.engine import create_engine, create_sessionmaker
+from hobnail.db.session import optimize_statistics
 from hobnail.domains.accounts import realtime as accounts_realtime
 from hobnail.domains.accounts import routes as accounts_routes
 from hobnail.domains.approvals import attachments as approvals_attachments
@@ -86,6 +87,7 @@ def register_domains(settings: Settings) -> None:
         "events.prune", prune_job(timedelta(days=settings.event_retention_days)), every=timedelta(hours=1)
     )
     registry.register("idempotency.prune", prune_idempotency_keys, every=timedelta(hours=1))
+    registry.register("db.optimize", optimize_statistics, every=timedelta(hours=6))
 
 
 @contextlib.asynccontextmanager

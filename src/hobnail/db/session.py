@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
@@ -48,3 +49,11 @@ async def begin_read(session: AsyncSession) -> None:
     """Start the session's transaction as a reader: on SQLite it takes no write lock
     (write transactions take it at BEGIN). Precondition: the session has not begun."""
     await session.connection(execution_options={"sqlite_immediate": False})
+
+
+async def optimize_statistics(session: Session, _payload: dict[str, Any] | None = None) -> None:
+    """SQLite plans queries from statistics it only gathers when asked (``PRAGMA optimize``
+    runs ANALYZE where tables changed a lot); without them it can pick an organisation-wide
+    index for a per-person query. PostgreSQL's autovacuum keeps its own statistics."""
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        await session.execute(sa.text("PRAGMA optimize"))

@@ -81,7 +81,8 @@ class DepartmentMember(Base):
     __tablename__ = "department_members"
 
     department_id: Mapped[str] = mapped_column(sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # Indexed on its own too: "the departments of these people" is asked for every member at once.
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     org_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     is_manager: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()

@@ -126,8 +126,8 @@ async def load_inputs(session: Session, org_id: str, user_ids: Sequence[str] | N
     """Rosters, counted punches and absences for [first, last] (one day wider for rosters)."""
     roster = await repository.roster(session, org_id, user_ids, first - timedelta(days=1), last + timedelta(days=1))
     punches: dict[tuple[str, date], list[engine.Punch]] = defaultdict(list)
-    for row in await repository.punches(session, org_id, user_ids, first, last):
-        punches[(row.user_id, row.work_date)].append(engine.Punch(row.at, row.kind, row.location_result))
+    for user_id, work_date, at, kind, where in await repository.punch_moments(session, org_id, user_ids, first, last):
+        punches[(user_id, work_date)].append(engine.Punch(at, kind, where))
     absences: dict[str, list[engine.Absence]] = defaultdict(list)
     for a in await repository.absences(session, org_id, user_ids, first, last):
         absences[a.user_id].append(

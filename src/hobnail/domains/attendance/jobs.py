@@ -22,7 +22,7 @@ from hobnail.domains.attendance import context, engine, events, repository, resu
 from hobnail.domains.attendance.groups import RECOMPUTE
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
-from hobnail.jobs import registry
+from hobnail.jobs import queue, registry
 from hobnail.models import AttendanceGroup, AttendanceReminder, Organization
 
 CLOSE_EVERY = timedelta(minutes=30)
@@ -30,13 +30,30 @@ REMIND_EVERY = timedelta(minutes=5)
 LOOK_BACK_DAYS = 7  # a first close, or after a long stop, starts at most this far back
 
 
+SLICE = 1000  # people per recompute job: each is a short write transaction of its own
+
+
 async def run_recompute(session: Session, payload: dict[str, Any]) -> None:
+    """Recompute some people's days; "everyone" becomes one job per slice of people, so no
+    transaction holds the (SQLite) write lock for minutes."""
     org = await session.get(Organization, payload["org_id"])
-    if org is not None:
-        await results.recompute(
-            session, org, date.fromisoformat(payload["first"]), date.fromisoformat(payload["last"]),
-            payload.get("user_ids"),
-        )  # fmt: skip
+    if org is None:
+        return
+    first, last = date.fromisoformat(payload["first"]), date.fromisoformat(payload["last"])
+    user_ids = payload.get("user_ids")
+    if user_ids is None:
+        await queue_slices(session, org, first, last)
+        return
+    await results.recompute(session, org, first, last, user_ids)
+
+
+async def queue_slices(session: Session, org: Organization, first: date, last: date) -> None:
+    ctx = await context.load(session, org, first, last)
+    people = sorted(ctx.group_of)
+    for start in range(0, len(people), SLICE):
+        payload = {"org_id": org.id, "first": first.isoformat(), "last": last.isoformat(),
+                   "user_ids": people[start : start + SLICE]}  # fmt: skip
+        await queue.enqueue(session, RECOMPUTE, payload)
 
 
 async def _orgs_with_groups(session: Session) -> list[Organization]:
@@ -53,7 +70,7 @@ async def close_days(session: Session, _payload: dict[str, Any]) -> None:
         yesterday = today - timedelta(days=1)
         if first > yesterday:
             continue
-        await results.recompute(session, org, first, yesterday)
+        await queue_slices(session, org, first, yesterday)
         state["closed_through"] = (today - timedelta(days=2)).isoformat()
         org.settings = {**org.settings, "attendance": state}
         await session.flush()
