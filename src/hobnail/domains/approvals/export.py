@@ -15,13 +15,15 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from hobnail.core.errors import ValidationFailed
+from hobnail.core.tables import XLSX
 from hobnail.db.session import Session
 from hobnail.domains.accounts import service as accounts_service
 from hobnail.domains.accounts.access import Actor, require_admin
 from hobnail.models import ApprovalRequest
 
+__all__ = ["XLSX", "export_requests"]
+
 MAX_ROWS = 50_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS = {"pending": "审批中 pending", "approved": "已通过 approved", "rejected": "已拒绝 rejected",
           "withdrawn": "已撤销 withdrawn"}  # fmt: skip
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from hobnail.api.deps import DB, CurrentActor
+from hobnail.api.downloads import attachment
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
 from hobnail.core import clock
@@ -88,7 +89,7 @@ async def get_export(
     """Admins: requests as an XLSX workbook for HR (a column per form field)."""
     data = await export.export_requests(session, actor, form_id=form_id, status=status, since=since, until=until)
     name = f"approvals-{clock.now().date().isoformat()}.xlsx"
-    return Response(data, media_type=export.XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(data, export.XLSX, name)
 
 
 @router.get("/approvals/{request_id}", response_model=schemas.RequestOut)

@@ -4,22 +4,17 @@ organisations) or CSV (UTF-8 with a BOM, so Excel opens Chinese correctly)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from calendar import monthrange
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
-from hobnail.core import clock
+from hobnail.core import clock, tables
 from hobnail.core.errors import ValidationFailed
 from hobnail.db.session import Session
 from hobnail.domains.accounts.access import Actor, access_member, require_admin
 from hobnail.domains.attendance import engine, repository, results
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEAVE_TYPES = ("annual", "personal", "sick", "compensatory", "marriage", "maternity", "paternity", "bereavement")
 COLUMNS = (
     ("name", "姓名", "Name"), ("departments", "部门", "Departments"), ("required_days", "应出勤天数", "Days required"),
@@ -187,12 +182,6 @@ def _table(report: dict[str, Any], chinese: bool) -> tuple[list[str], list[list[
 
 def to_xlsx(report: dict[str, Any], chinese: bool) -> bytes:
     headers, body = _table(report, chinese)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(f"{report['month']} 月度汇总" if chinese else f"{report['month']} summary")
-    sheet.append(headers)
-    for cells in body:
-        sheet.append(cells)
-    departments = book.create_sheet("部门汇总" if chinese else "Departments")
     names = {
         "department": ("部门", "Department"),
         "people": ("人数", "People"),
@@ -200,18 +189,12 @@ def to_xlsx(report: dict[str, Any], chinese: bool) -> bytes:
     }
     names |= {key: (zh, en) for key, zh, en in COLUMNS}
     keys = ["department", "people", *DEPARTMENT_SUMS, "leave_days"]
-    departments.append([names[k][0 if chinese else 1] for k in keys])
-    for row in report["departments"]:
-        departments.append([row[k] for k in keys])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tables.xlsx(
+        (f"{report['month']} 月度汇总" if chinese else f"{report['month']} summary", headers, body),
+        ("部门汇总" if chinese else "Departments", [names[k][0 if chinese else 1] for k in keys],
+         ([row[k] for k in keys] for row in report["departments"])),
+    )  # fmt: skip
 
 
 def to_csv(report: dict[str, Any], chinese: bool) -> bytes:
-    headers, body = _table(report, chinese)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(body)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tables.csv_bytes(*_table(report, chinese))

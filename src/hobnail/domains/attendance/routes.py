@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from hobnail.api.deps import DB, CurrentActor
+from hobnail.api.downloads import attachment
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
+from hobnail.core import tables
 from hobnail.domains.attendance import groups, punches, reports, schemas
 
 router = APIRouter(
@@ -148,7 +150,7 @@ async def get_monthly(
 @router.get(
     "/reports/monthly/export",
     response_class=Response,
-    responses={200: {"content": {reports.XLSX: {}, "text/csv": {}}, "description": "XLSX or CSV"}},
+    responses={200: {"content": {tables.XLSX: {}, "text/csv": {}}, "description": "XLSX or CSV"}},
 )
 async def get_monthly_export(
     actor: CurrentActor,
@@ -160,12 +162,10 @@ async def get_monthly_export(
     """Admins: the monthly summary as a file (Chinese headers for Chinese organisations)."""
     report = await reports.monthly(session, actor, month, department_id)
     chinese = actor.org.language.startswith("zh")
-    if format == "csv":
-        data, media = reports.to_csv(report, chinese), "text/csv; charset=utf-8"
-    else:
-        data, media = reports.to_xlsx(report, chinese), reports.XLSX
     name = f"attendance-{month}.{format}"
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if format == "csv":
+        return attachment(reports.to_csv(report, chinese), tables.CSV, name)
+    return attachment(reports.to_xlsx(report, chinese), tables.XLSX, name)
 
 
 @router.get("/punches")

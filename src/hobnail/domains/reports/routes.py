@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from hobnail.api.deps import DB, CurrentActor
+from hobnail.api.downloads import attachment
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
+from hobnail.core import tables
 from hobnail.domains.reports import schemas, service, stats, templates
 
 router = APIRouter(prefix="/api/v1", route_class=UnitOfWorkRoute, responses=ERROR_RESPONSES, tags=["reports"])
@@ -83,7 +85,7 @@ async def get_stats(
 @router.get(
     "/reports/stats/export",
     response_class=Response,
-    responses={200: {"content": {stats.XLSX: {}, "text/csv": {}}, "description": "XLSX or CSV"}},
+    responses={200: {"content": {tables.XLSX: {}, "text/csv": {}}, "description": "XLSX or CSV"}},
 )
 async def get_stats_export(
     actor: CurrentActor,
@@ -96,12 +98,10 @@ async def get_stats_export(
 ) -> Response:
     report = await stats.statistics(session, actor, template_id, first, last, department_id)
     chinese = actor.org.language.startswith("zh")
-    if format == "csv":
-        data, media = stats.to_csv(report, chinese), "text/csv; charset=utf-8"
-    else:
-        data, media = stats.to_xlsx(report, chinese), stats.XLSX
     name = f"reports-{first.isoformat()}-{last.isoformat()}.{format}"
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if format == "csv":
+        return attachment(stats.to_csv(report, chinese), tables.CSV, name)
+    return attachment(stats.to_xlsx(report, chinese), tables.XLSX, name)
 
 
 @router.get("/reports/{report_id}")

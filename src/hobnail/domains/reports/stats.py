@@ -9,15 +9,11 @@ organisation's changes); a period whose deadline has not passed is ``pending``, 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
-from hobnail.core import clock
+from hobnail.core import clock, tables
 from hobnail.core.errors import Forbidden, ValidationFailed
 from hobnail.db.session import Session
 from hobnail.domains.accounts import service as accounts_service
@@ -26,7 +22,6 @@ from hobnail.domains.attendance import workdays as attendance_workdays
 from hobnail.domains.reports import periods, repository
 from hobnail.domains.reports.templates import DEFAULT_RULES, access_template
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_DAYS = 366
 COLUMNS = (
     ("name", "姓名", "Name"), ("departments", "部门", "Departments"), ("due", "应交", "Due"),
@@ -140,21 +135,8 @@ def _table(stats: dict[str, Any], chinese: bool) -> tuple[list[str], list[list[A
 
 
 def to_xlsx(stats: dict[str, Any], chinese: bool) -> bytes:
-    headers, body = _table(stats, chinese)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(("日志统计" if chinese else "Reports")[:31])
-    sheet.append(headers)
-    for cells in body:
-        sheet.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tables.xlsx(("日志统计" if chinese else "Reports", *_table(stats, chinese)))
 
 
 def to_csv(stats: dict[str, Any], chinese: bool) -> bytes:
-    headers, body = _table(stats, chinese)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(body)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tables.csv_bytes(*_table(stats, chinese))
