@@ -5,10 +5,10 @@
 
 import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
-import { h, clear, loading, emptyState, toast, uid } from "../../ui.js";
+import { h, clear, loading, emptyState, uid } from "../../ui.js";
 import { fetchDepartments, buildTree, departmentOptions } from "../../depts.js";
 import { localDay } from "../attendance/common.js";
-import { fetchFile, save } from "../admin/attendance-report.js";
+import { exportControls } from "../../exports.js";
 import { reportsFrame, templateName, periodText, statsForbidden } from "./common.js";
 
 const STATES = ["on_time", "late", "missing", "pending"];
@@ -134,11 +134,15 @@ export async function render(ctx) {
   const last = h("input", { type: "date", id: ids.last, value: today, "data-testid": "stats-last" });
   const dept = select(ids.dept, "stats-department", departmentOptions(buildTree(departments).roots, { emptyLabel: t("reports.allPeople") }), "");
   const out = h("div", { "aria-live": "polite", "aria-busy": "true", "data-testid": "stats-result" }, loading());
-  const bar = h("span", { class: "ding-bar", role: "progressbar", "aria-label": t("attendanceAdmin.exporting"), "aria-valuemin": "0", "aria-valuemax": "100", "data-testid": "stats-progress-bar" }, h("span", { class: "ding-bar-fill", style: "width:0%" }));
-  const barText = h("span", { class: "muted small", "data-testid": "stats-progress-text" });
-  const progressBox = h("div", { class: "report-progress", "data-testid": "stats-progress", hidden: true, "aria-live": "polite" }, bar, barText);
-  const exportButton = (format) => h("button", { type: "button", class: "btn", "data-testid": `stats-export-${format}`, onclick: (e) => exportAs(format, e.currentTarget) }, t(`attendanceAdmin.export.${format}`));
-  const buttons = [exportButton("xlsx"), exportButton("csv")];
+  const exports = exportControls({
+    testid: "stats",
+    request: (format) => {
+      const q = query();
+      if (!q.first || !q.last) return null;
+      const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v)), format });
+      return { url: `/api/v1/reports/stats/export?${params}`, name: `reports-${q.first}-${q.last}.${format}` };
+    },
+  });
   clear(
     holder,
     h(
@@ -153,41 +157,13 @@ export async function render(ctx) {
         h("div", { class: "field" }, h("label", { for: ids.last }, t("reports.until")), last),
         h("div", { class: "field" }, h("label", { for: ids.dept }, t("reports.department")), dept),
       ),
-      h("div", { class: "actions report-actions" }, buttons),
-      progressBox,
+      exports.buttons,
+      exports.progress,
       out,
     ),
   );
 
   const query = () => ({ template_id: template.value, first: first.value, last: last.value, department_id: dept.value || undefined });
-
-  async function exportAs(format, button) {
-    const q = query();
-    if (!q.first || !q.last) return;
-    buttons.forEach((b) => (b.disabled = true));
-    button.setAttribute("aria-busy", "true");
-    progressBox.hidden = false;
-    const fill = bar.firstChild;
-    const show = (fraction, bytes) => {
-      const pct = fraction === null ? null : Math.round(fraction * 100);
-      bar.setAttribute("aria-valuenow", pct === null ? "" : String(pct));
-      fill.style.width = `${pct === null ? 50 : pct}%`;
-      barText.textContent = pct === null ? t("attendanceAdmin.exportBytes", { kb: Math.ceil(bytes / 1024) }) : t("attendanceAdmin.exportPercent", { percent: pct });
-    };
-    show(0, 0);
-    try {
-      const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v)), format });
-      const file = await fetchFile(`/api/v1/reports/stats/export?${params}`, `reports-${q.first}-${q.last}.${format}`, show);
-      save(file);
-      barText.textContent = t("attendanceAdmin.exportDone", { name: file.name });
-    } catch (error) {
-      barText.textContent = errorText(error);
-      toast(errorText(error), { type: "error" });
-    } finally {
-      buttons.forEach((b) => (b.disabled = false));
-      button.removeAttribute("aria-busy");
-    }
-  }
 
   let seq = 0;
   async function load() {
