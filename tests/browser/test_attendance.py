@@ -78,7 +78,9 @@ def rules_for_now(**extra: Any) -> dict[str, Any]:
         "places": [{"name": "HQ 总部", **HQ, "radius": 300}],
         **extra,
     }
-    if 4 <= local.hour < 22:
+    # A flexible day runs 04:00–04:00, so before 04:00 a punch would count for yesterday, a day
+    # before the group existed: then (and in the day) use a shift starting soon.
+    if local.hour < 22:
         start = (local + timedelta(minutes=30)).replace(second=0, microsecond=0)
         end = start + timedelta(hours=1)
         rules.update(kind="fixed", shift={"id": "day", "name": "Day", "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"})

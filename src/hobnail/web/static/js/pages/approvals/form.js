@@ -64,8 +64,11 @@ export async function render(ctx) {
   let balances = null;
 
   const byKey = (k) => inputs.find((i) => i.key === k);
+  let leaveSeq = 0;
   async function updateLeave() {
     if (!isLeave) return;
+    // An earlier call still waiting for the balances must not paint over a later one.
+    const mine = ++leaveSeq;
     const v = (k) => byKey(k)?.value();
     const hours = hourly ? leaveHours(v("start_time"), v("end_time")) : null;
     const days = hourly ? (hours === null ? null : Math.round((hours / 8) * 100) / 100) : leaveDays(v("start"), v("start_half") || "am", v("end") || v("start"), v("end_half") || "pm");
@@ -83,6 +86,7 @@ export async function render(ctx) {
         }
         if (!ctx.isCurrent()) return;
       }
+      if (mine !== leaveSeq) return;
       const row = balances.list.find((b) => b.leave_type === type);
       parts.push(
         h(
