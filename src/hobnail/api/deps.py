@@ -13,8 +13,10 @@ from hobnail.core.security import constant_time_equals
 from hobnail.db.session import Session
 from hobnail.domains.accounts import auth
 from hobnail.domains.accounts.access import Actor, Principal
+from hobnail.domains.integrations import app_access
 
 CSRF_HEADER = "X-CSRF-Token"
+APP_TOKEN_HEADER = "x-acs-dingtalk-access-token"  # DingTalk's header for app tokens
 
 
 class CsrfFailed(Forbidden):
@@ -34,12 +36,20 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 async def resolve_principal(
-    session: Session, *, authorization: str | None, cookie: str | None, touch: bool = True
+    session: Session,
+    *,
+    authorization: str | None,
+    cookie: str | None,
+    touch: bool = True,
+    app_token: str | None = None,
 ) -> Principal | None:
-    """``touch``: note the token's use (a write; reads skip it so they take no write lock)."""
-    token = bearer_token(authorization)
+    """``touch``: note the token's use (a write; reads skip it so they take no write lock).
+    A bearer token is a person's API token or an app's access token."""
+    token = bearer_token(authorization) or app_token
     if token:
         principal = await auth.principal_from_token(session, token, touch=touch)
+        if principal is None:
+            principal = await app_access.app_principal(session, token)
         if principal is None:
             raise NotAuthenticated("The API token is not valid or was revoked.", code="invalid_token")
         return principal
@@ -54,6 +64,7 @@ async def optional_principal(request: Request, session: Annotated[Session, Depen
         authorization=request.headers.get("authorization"),
         cookie=request.cookies.get(auth.SESSION_COOKIE),
         touch=request.method not in SAFE_METHODS,
+        app_token=request.headers.get(APP_TOKEN_HEADER),
     )
     if principal is not None and principal.web_session is not None and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
@@ -69,9 +80,15 @@ async def current_principal(principal: Annotated[Principal | None, Depends(optio
 
 
 async def current_actor(
-    principal: Annotated[Principal, Depends(current_principal)], session: Annotated[Session, Depends(db)]
+    principal: Annotated[Principal, Depends(current_principal)],
+    session: Annotated[Session, Depends(db)],
+    request: Request,
 ) -> Actor:
-    return await auth.actor_for(session, principal)
+    actor = await auth.actor_for(session, principal)
+    if actor.app is not None:
+        route = request.scope.get("route")
+        app_access.admit(actor.app, actor.membership, request.method, getattr(route, "path", request.url.path))
+    return actor
 
 
 async def actor_from_request(session: Session, request: Request) -> Actor:
@@ -80,7 +97,11 @@ async def actor_from_request(session: Session, request: Request) -> Actor:
     principal = await optional_principal(request, session)
     if principal is None:
         raise NotAuthenticated()
-    return await auth.actor_for(session, principal)
+    actor = await auth.actor_for(session, principal)
+    if actor.app is not None:
+        route = request.scope.get("route")
+        app_access.admit(actor.app, actor.membership, request.method, getattr(route, "path", request.url.path))
+    return actor
 
 
 DB = Annotated[Session, Depends(db)]

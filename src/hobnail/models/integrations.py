@@ -82,6 +82,7 @@ class AppDelivery(Base):
     __table_args__ = (
         sa.UniqueConstraint("app_id", "source_id"),
         sa.Index("ix_app_deliveries_due", "app_id", "status", "next_at"),
+        sa.Index("ix_app_deliveries_channel_due", "channel", "status", "next_at"),
     )
 
     id: Mapped[str] = id_column()
@@ -96,6 +97,54 @@ class AppDelivery(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
+    # How it travels: "stream" (a frame on the app's Stream-mode connection) or "http" (a
+    # signed POST to the app's callback URL); HTTP deliveries carry an event's cursor.
+    channel: Mapped[str] = mapped_column(sa.String(10), default="stream", server_default="stream")
+    event_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    last_status_code: Mapped[int | None] = mapped_column(sa.Integer)
+    last_latency_ms: Mapped[int | None] = mapped_column(sa.Integer)
+    last_error: Mapped[str | None] = mapped_column(sa.String(300))
+
+
+class AppDeliveryAttempt(Base):
+    """One try of a delivery, for the admin's delivery log."""
+
+    __tablename__ = "app_delivery_attempts"
+
+    id: Mapped[str] = id_column()
+    delivery_id: Mapped[str] = mapped_column(sa.ForeignKey("app_deliveries.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status_code: Mapped[int | None] = mapped_column(sa.Integer)  # None: no answer (timeout, refused)
+    latency_ms: Mapped[int] = mapped_column(sa.Integer)
+    error: Mapped[str | None] = mapped_column(sa.String(300))
+
+
+class EventSubscription(Base):
+    """An app's subscription to the event stream: the event types it wants and how they
+    reach it — signed HTTP POSTs to ``url`` (verified when registered) or EVENT frames on
+    its Stream-mode connection. Events after ``start_seq`` are delivered."""
+
+    __tablename__ = "app_event_subscriptions"
+
+    app_id: Mapped[str] = mapped_column(sa.ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(sa.String(10))  # http | stream
+    url: Mapped[str | None] = mapped_column(sa.String(500))
+    event_types: Mapped[list[str]] = mapped_column(JSONType, default=list)  # "message.sent", "attendance.*", "*"
+    signing_secret: Mapped[str] = mapped_column(sa.String(80))  # the receiver checks signatures with it
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    enabled: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    start_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class EventTapCursor(Base):
+    """How far the app-event tap has read the event log (one row)."""
+
+    __tablename__ = "app_event_cursor"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
 class SessionWebhook(Base):

@@ -10,6 +10,8 @@ from hobnail.api.app import make_pubsub, register_domains
 from hobnail.core.config import Settings
 from hobnail.core.logging import configure_logging
 from hobnail.db.engine import create_engine, create_sessionmaker
+from hobnail.domains.integrations.subscriptions import EventTap
+from hobnail.domains.integrations.webhooks import WebhookSender
 from hobnail.events import outbox
 from hobnail.events.relay import Relay
 from hobnail.jobs import queue
@@ -25,17 +27,25 @@ async def run_worker(settings: Settings) -> None:
     pubsub = make_pubsub(settings)
     await pubsub.start()
     relay = Relay(engine, pubsub)
-    runner = JobRunner(create_sessionmaker(engine), poll_seconds=settings.job_poll_seconds)
+    sessionmaker = create_sessionmaker(engine)
+    runner = JobRunner(sessionmaker, poll_seconds=settings.job_poll_seconds)
+    webhook_sender = WebhookSender(sessionmaker)
+    event_tap = EventTap(sessionmaker, webhook_sender.wake)
+    pubsub.subscribe(event_tap.on_published)
     outbox.set_relay_waker(relay.wake)
     queue.set_runner_waker(runner.wake)
     relay.start()
     runner.start()
+    event_tap.start()
+    webhook_sender.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info("worker running")
     await stop.wait()
+    await event_tap.stop()
+    await webhook_sender.stop()
     await runner.stop()
     await relay.stop()
     await pubsub.stop()

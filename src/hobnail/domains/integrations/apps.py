@@ -28,8 +28,11 @@ from hobnail.domains.messaging import conversations as messaging_conversations
 from hobnail.domains.messaging.access import access_conversation, require_group_admin
 from hobnail.models import App, AppToken, StreamTicket, User
 
-BOT_PREFIX = "bot"
-SCOPES = ("contacts.read", "messages.send", "ding.send", "attendance.read", "reports.read", "chatbot")
+BOT_PREFIX = messaging_conversations.BOT_ID_PREFIX
+SCOPES = (
+    "contacts.read", "messages.read", "messages.send", "ding.send", "approvals.read", "attendance.read",
+    "reports.read", "chatbot",
+)  # fmt: skip
 TOKEN_LIFETIME = timedelta(seconds=7200)  # DingTalk's
 TICKET_LIFETIME = timedelta(minutes=5)
 
@@ -49,8 +52,7 @@ def new_bot_id() -> str:
     return BOT_PREFIX + new_id()[len(BOT_PREFIX) :]
 
 
-def is_bot_id(user_id: str) -> bool:
-    return user_id.startswith(BOT_PREFIX)
+is_bot_id = messaging_conversations.is_bot
 
 
 def app_view(app: App, secret: str | None = None) -> dict[str, Any]:
@@ -132,8 +134,27 @@ async def add_bot_to_group(session: Session, actor: Actor, conversation_id: str,
     app = await session.scalar(sa.select(App).where(App.org_id == actor.org_id, App.id == app_id))
     if app is None or not app.enabled:
         raise AppNotFound()
-    await messaging_conversations.add_bot(session, conversation, app.bot_user_id)
+    await messaging_conversations.add_bot(
+        session, conversation, app.bot_user_id, actor_id=actor.user_id, bot_name=app.name
+    )
     return app_view(app)
+
+
+async def list_bots(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Members: the chat bots of their organisation (apps with the chatbot scope) they
+    can talk to in a 1:1 chat."""
+    rows = await session.scalars(
+        sa.select(App).where(App.org_id == actor.org_id, App.enabled.is_(True)).order_by(App.name)
+    )
+    return [{"app_id": a.id, "bot_user_id": a.bot_user_id, "name": a.name} for a in rows if "chatbot" in a.scopes]
+
+
+async def open_bot_chat(session: Session, actor: Actor, bot_user_id: str) -> dict[str, Any]:
+    """The member's 1:1 chat with a chat bot; every message in it reaches the bot's app."""
+    app = await session.scalar(sa.select(App).where(App.org_id == actor.org_id, App.bot_user_id == bot_user_id))
+    if app is None or not app.enabled or "chatbot" not in app.scopes:
+        raise AppNotFound()
+    return await messaging_conversations.open_direct(session, actor, bot_user_id, vouched_bot=True)
 
 
 async def authenticate(session: Session, client_id: str, secret: str) -> App:

@@ -8,7 +8,6 @@ Stream gateway pushes it to one of the app's connections until it is acknowledge
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -21,7 +20,6 @@ from hobnail.db.session import Session
 from hobnail.domains.accounts import service as accounts_service
 from hobnail.domains.integrations import dingtalk
 from hobnail.domains.integrations.apps import is_bot_id
-from hobnail.domains.messaging import conversations as messaging_conversations
 from hobnail.domains.messaging import messages as messaging_messages
 from hobnail.events.subscribers import subscribe
 from hobnail.models import App, AppDelivery, Conversation, Membership, SessionWebhook
@@ -116,65 +114,3 @@ async def reply(session: Session, token: str | None, body: bytes) -> dict[str, A
 
 def register() -> None:
     subscribe("message.sent", "integrations.chatbot", on_message_sent, when=mentions_a_bot)
-
-
-# DingTalk's enterprise-robot message templates (msgKey → the robot message they stand for).
-def _from_template(key: str, params: dict[str, Any]) -> dict[str, Any] | None:
-    if key == "sampleText":
-        return {"msgtype": "text", "text": {"content": params.get("content")}}
-    if key == "sampleMarkdown":
-        return {"msgtype": "markdown", "markdown": {"title": params.get("title"), "text": params.get("text")}}
-    if key == "sampleLink":
-        return {"msgtype": "link", "link": {k: params.get(k) for k in ("title", "text", "picUrl", "messageUrl")}}
-    if key == "sampleImageMsg":
-        return {"msgtype": "image", "image": {"picURL": params.get("photoURL")}}
-    if key == "sampleActionCard":
-        card = {k: params.get(k) for k in ("title", "text", "singleTitle", "singleURL")}
-        return {"msgtype": "actionCard", "actionCard": card}
-    if key.startswith("sampleActionCard") and key[len("sampleActionCard") :].isdigit():
-        buttons = [
-            {"title": params.get(f"actionTitle{i}"), "actionURL": params.get(f"actionURL{i}")}
-            for i in range(1, 7)
-            if params.get(f"actionTitle{i}")
-        ]
-        card = {"title": params.get("title"), "text": params.get("text"), "btns": buttons, "btnOrientation": "0"}
-        return {"msgtype": "actionCard", "actionCard": card}
-    return None
-
-
-class RobotApiError(Exception):
-    """DingTalk's new-API error: an HTTP status, a code and a message."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-async def send_group_message(session: Session, app: App | None, body: dict[str, Any]) -> dict[str, Any]:
-    """``/v1.0/robot/groupMessages/send``: an app's bot posts to a group it is in."""
-    if app is None:
-        raise RobotApiError(401, "InvalidAuthentication", "不合法的access_token")
-    if body.get("robotCode") not in (None, app.client_id):
-        raise RobotApiError(400, "invalidParameter.robotCode.auth", "The robotCode does not belong to this app.")
-    conversation = await session.get(Conversation, str(body.get("openConversationId") or ""))
-    if conversation is None or conversation.org_id != app.org_id:
-        raise RobotApiError(400, "invalidParameter.openConversationId.invalid", "No such group.")
-    if app.bot_user_id not in await messaging_conversations.member_ids(session, conversation.id):
-        raise RobotApiError(400, "invalidParameter.robotCode.notInGroup", "The bot is not in this group.")
-    try:
-        params = json.loads(body.get("msgParam") or "{}")
-    except (TypeError, ValueError):
-        raise RobotApiError(400, "invalidParameter.msgParam.invalid", "The msgParam must be in JSON format.") from None
-    message = _from_template(str(body.get("msgKey") or ""), params if isinstance(params, dict) else {})
-    if message is None:
-        raise RobotApiError(400, "invalidParameter.msgKey.invalid", "The msgKey is invalid.")
-    try:
-        parsed = dingtalk.parse(json.dumps(message).encode())
-    except dingtalk.DingTalkError as error:
-        raise RobotApiError(400, "invalidParameter.msgParam.invalid", error.errmsg) from None
-    card = {**parsed.card, "robot": {"id": app.id, "name": app.name, "app": True}}
-    view = await messaging_messages.post_as_robot(
-        session, app.org_id, conversation.id, sender_id=app.bot_user_id, body=parsed.body, card=card, mentions=[],
-        mention_all=False,
-    )  # fmt: skip
-    return {"processQueryKey": view["id"]}

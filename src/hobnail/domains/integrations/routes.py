@@ -4,6 +4,7 @@ DingTalk clients work by changing their base URL."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, WebSocket
@@ -12,8 +13,10 @@ from fastapi.responses import JSONResponse
 from hobnail.api.deps import DB, CurrentActor
 from hobnail.api.errors import ERROR_RESPONSES
 from hobnail.api.uow import UnitOfWorkRoute
+from hobnail.core.errors import Forbidden
 from hobnail.core.ids import new_id
-from hobnail.domains.integrations import apps, bots, robots, schemas
+from hobnail.db.session import Session
+from hobnail.domains.integrations import apps, bots, deliveries, robot_api, robots, schemas, subscriptions
 
 router = APIRouter(prefix="/api/v1", route_class=UnitOfWorkRoute, responses=ERROR_RESPONSES, tags=["robots"])
 dingtalk = APIRouter(route_class=UnitOfWorkRoute, tags=["dingtalk-compatible"])
@@ -135,6 +138,75 @@ async def post_app_secret(app_id: str, actor: CurrentActor, session: DB) -> dict
     return await apps.rotate_secret(session, actor, app_id)
 
 
+@router.get("/apps/{app_id}/subscription")
+async def get_subscription(app_id: str, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    """Admins: the app's event subscription (with the signing secret receivers check)."""
+    return await subscriptions.get_subscription(session, actor, app_id)
+
+
+@router.put("/apps/{app_id}/subscription")
+async def put_subscription(
+    app_id: str, body: schemas.SubscriptionIn, actor: CurrentActor, session: DB
+) -> dict[str, Any]:
+    """Admins: subscribe the app to event types. An HTTP callback URL must echo a signed
+    ``url_verification`` challenge first (422 ``callback_verification_failed`` otherwise)."""
+    return await subscriptions.put_subscription(session, actor, app_id, body.model_dump())
+
+
+@router.delete("/apps/{app_id}/subscription", status_code=204)
+async def delete_subscription(app_id: str, actor: CurrentActor, session: DB) -> Response:
+    await subscriptions.delete_subscription(session, actor, app_id)
+    return Response(status_code=204)
+
+
+@router.get("/apps/{app_id}/deliveries")
+async def get_deliveries(
+    app_id: str,
+    actor: CurrentActor,
+    session: DB,
+    status: Annotated[str | None, Query(max_length=10)] = None,
+    before: Annotated[str | None, Query(max_length=26)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    """Admins: the delivery log, newest first, with counts per status."""
+    return await deliveries.list_deliveries(session, actor, app_id, status=status, before=before, limit=limit)
+
+
+@router.get("/apps/{app_id}/deliveries/{delivery_id}")
+async def get_delivery(app_id: str, delivery_id: str, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    """Admins: one delivery with every attempt (status code, latency, error) and its event."""
+    return await deliveries.get_delivery(session, actor, app_id, delivery_id)
+
+
+@router.post("/apps/{app_id}/deliveries/{delivery_id}/redeliver", status_code=202)
+async def post_redeliver(app_id: str, delivery_id: str, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    """Admins: send it again now, with a fresh retry schedule."""
+    return await deliveries.redeliver(session, actor, app_id, delivery_id)
+
+
+class AppTokenRequired(Forbidden):
+    code = "app_token_required"
+    message = "Call this with an app's access token."
+
+
+@router.get("/app/failed-events")
+async def get_failed_events(
+    actor: CurrentActor, session: DB, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> dict[str, Any]:
+    """Apps: events that failed every delivery attempt, oldest first."""
+    if actor.app is None:
+        raise AppTokenRequired()
+    return await deliveries.failed_events(session, actor.app, limit=limit)
+
+
+@router.post("/app/failed-events/ack")
+async def post_failed_events_ack(body: schemas.AcknowledgeIn, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    """Apps: these failed events were received; they leave the list."""
+    if actor.app is None:
+        raise AppTokenRequired()
+    return {"acknowledged": await deliveries.acknowledge_failed(session, actor.app, body.delivery_ids)}
+
+
 @router.post("/conversations/{conversation_id}/apps", status_code=201)
 async def post_conversation_app(
     conversation_id: str, body: schemas.GroupAppIn, actor: CurrentActor, session: DB
@@ -143,11 +215,23 @@ async def post_conversation_app(
     return await apps.add_bot_to_group(session, actor, conversation_id, body.app_id)
 
 
-@dingtalk.post("/v1.0/robot/groupMessages/send")
-async def post_group_message(request: Request, session: DB) -> Any:
-    """DingTalk's enterprise robot: an app's bot posts a template message (``msgKey``
-    sampleText, sampleMarkdown, sampleLink, sampleImageMsg, sampleActionCard[2-6]) to a
-    group it was added to. Authenticated by ``x-acs-dingtalk-access-token``."""
+@router.get("/bots")
+async def get_bots(actor: CurrentActor, session: DB) -> list[dict[str, Any]]:
+    """Members: the organisation's chat bots (apps with the chatbot scope)."""
+    return await apps.list_bots(session, actor)
+
+
+@router.post("/bots/{bot_user_id}/chat")
+async def post_bot_chat(bot_user_id: str, actor: CurrentActor, session: DB) -> dict[str, Any]:
+    """Members: the 1:1 chat with a bot (created on first use); every message in it
+    reaches the bot's app as a chatbot callback (conversationType "1")."""
+    return await apps.open_bot_chat(session, actor, bot_user_id)
+
+
+RobotCall = Callable[[Session, Any, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+async def _robot_call(request: Request, session: Session, call: RobotCall) -> Any:
     app = await apps.app_for_token(session, request.headers.get("x-acs-dingtalk-access-token"))
     try:
         body = await request.json()
@@ -156,6 +240,33 @@ async def post_group_message(request: Request, session: DB) -> Any:
     except ValueError:
         return _dingtalk_error(400, "invalidParameter.param.invalid", "The body is not a JSON object.")
     try:
-        return await bots.send_group_message(session, app, body)
-    except bots.RobotApiError as error:
+        return await call(session, app, body)
+    except robot_api.RobotApiError as error:
         return _dingtalk_error(error.status, error.code, error.message)
+
+
+@dingtalk.post("/v1.0/robot/groupMessages/send")
+async def post_group_message(request: Request, session: DB) -> Any:
+    """DingTalk's enterprise robot: an app's bot posts a template message (``msgKey``
+    sampleText, sampleMarkdown, sampleLink, sampleImageMsg, sampleActionCard[2-6]) to a
+    group it was added to. Authenticated by ``x-acs-dingtalk-access-token``."""
+    return await _robot_call(request, session, robot_api.send_group_message)
+
+
+@dingtalk.post("/v1.0/robot/oToMessages/batchSend")
+async def post_people_messages(request: Request, session: DB) -> Any:
+    """The bot writes the same template message to up to 20 people, each in their 1:1
+    chat with it (needs messages.send)."""
+    return await _robot_call(request, session, robot_api.batch_send_to_people)
+
+
+@dingtalk.post("/v1.0/robot/ding/send")
+async def post_robot_ding(request: Request, session: DB) -> Any:
+    """A DING from the bot: remindType 1 in-app, 2 SMS, 3 phone call (needs ding.send)."""
+    return await _robot_call(request, session, robot_api.send_ding)
+
+
+@dingtalk.post("/v1.0/robot/ding/recall")
+async def post_robot_ding_recall(request: Request, session: DB) -> Any:
+    """The bot takes back a DING it sent."""
+    return await _robot_call(request, session, robot_api.recall_ding)

@@ -29,6 +29,18 @@ class AppPatchIn(Strict):
     enabled: bool | None = None
 
 
+class SubscriptionIn(Strict):
+    mode: str = Field(default="http", description="http (signed POSTs to url) or stream (EVENT frames)")
+    url: str | None = Field(default=None, max_length=500, description="The callback URL (mode http)")
+    event_types: list[str] = Field(max_length=50, description='e.g. "message.sent", "attendance.*", "*"')
+    enabled: bool = True
+    rotate_secret: bool = Field(default=False, description="Issue a new signing secret")
+
+
+class AcknowledgeIn(Strict):
+    delivery_ids: list[str] = Field(max_length=500)
+
+
 class GroupAppIn(Strict):
     app_id: str = Field(max_length=26)
 

@@ -127,7 +127,11 @@ class StreamGateway:
             # Frames sent but never acknowledged go back in the queue.
             await session.execute(
                 sa.update(AppDelivery)
-                .where(AppDelivery.status == "sending", AppDelivery.claimed_at < now - ACK_TIMEOUT)
+                .where(
+                    AppDelivery.channel == "stream",
+                    AppDelivery.status == "sending",
+                    AppDelivery.claimed_at < now - ACK_TIMEOUT,
+                )
                 .values(status="pending", next_at=now)
             )
             for app_id in self.connected_apps:
@@ -135,7 +139,10 @@ class StreamGateway:
                     await session.scalars(
                         sa.select(AppDelivery)
                         .where(
-                            AppDelivery.app_id == app_id, AppDelivery.status == "pending", AppDelivery.next_at <= now
+                            AppDelivery.app_id == app_id,
+                            AppDelivery.channel == "stream",
+                            AppDelivery.status == "pending",
+                            AppDelivery.next_at <= now,
                         )
                         .order_by(AppDelivery.created_at)
                         .limit(BATCH)
@@ -218,16 +225,24 @@ def _frame(connection: Connection, delivery: AppDelivery) -> dict[str, Any]:
     if isinstance(payload.get("sessionWebhook"), str) and payload["sessionWebhook"].startswith("/"):
         payload["sessionWebhook"] = connection.origin + payload["sessionWebhook"]
     now: datetime = clock.now()
+    headers = {
+        "appId": connection.client_id,
+        "connectionId": connection.id,
+        "contentType": "application/json",
+        "messageId": delivery.id,
+        "time": str(int(now.timestamp() * 1000)),
+        "topic": delivery.topic,
+    }
+    if delivery.frame_type == "EVENT":  # DingTalk's event headers; the data is the stream's wire event
+        born = payload.get("occurred_at")
+        headers |= {
+            "eventType": delivery.topic, "eventId": str(payload.get("cursor", delivery.id)),
+            "eventCorpId": str(payload.get("org_id", "")), "eventUnifiedAppId": connection.client_id,
+            "eventBornTime": str(int(datetime.fromisoformat(born).timestamp() * 1000)) if born else headers["time"],
+        }  # fmt: skip
     return {
         "specVersion": "1.0",
         "type": delivery.frame_type,
-        "headers": {
-            "appId": connection.client_id,
-            "connectionId": connection.id,
-            "contentType": "application/json",
-            "messageId": delivery.id,
-            "time": str(int(now.timestamp() * 1000)),
-            "topic": delivery.topic,
-        },
+        "headers": headers,
         "data": json.dumps(payload, ensure_ascii=False),
     }

@@ -6,8 +6,9 @@ import { t, errorText } from "../../i18n.js";
 import { h, clear, dialog, confirmDialog, toast, loading, uid, field, formError, showError, busy, copyField, formatDateTime } from "../../ui.js";
 import { icon } from "../../icons.js";
 import { adminFrame } from "./layout.js";
+import { eventsPanel } from "./app-events.js";
 
-export const SCOPES = ["contacts.read", "messages.send", "ding.send", "attendance.read", "reports.read", "chatbot"];
+export const SCOPES = ["contacts.read", "messages.read", "messages.send", "ding.send", "approvals.read", "attendance.read", "reports.read", "chatbot"];
 
 function scopeBoxes(selected = []) {
   return h(
@@ -143,10 +144,29 @@ export async function render(ctx) {
     }
   }
 
+  /** Show or hide the app's event subscription and delivery log (built when first shown). */
+  function toggleEvents(button, li, app) {
+    const panelId = button.getAttribute("aria-controls");
+    let panel = li.querySelector(`#${CSS.escape(panelId)}`);
+    const show = button.getAttribute("aria-expanded") !== "true";
+    if (show && !panel) {
+      panel = eventsPanel(app);
+      panel.id = panelId;
+      li.append(panel);
+    }
+    if (panel) panel.hidden = !show;
+    button.setAttribute("aria-expanded", show ? "true" : "false");
+  }
+
   function row(app) {
     const id = uid("app-en");
     const input = h("input", { type: "checkbox", id, checked: app.enabled, "data-testid": "app-enabled", onchange: (e) => toggle(app, e.target) });
-    return h(
+    const events = h(
+      "button",
+      { type: "button", class: "btn btn-small", "aria-expanded": "false", "aria-controls": uid("app-events"), "data-testid": "app-events-toggle", "aria-label": t("appEvents.toggleOf", { name: app.name }), onclick: () => toggleEvents(events, li, app) },
+      t("appEvents.toggle"),
+    );
+    const li = h(
       "li",
       { class: "admin-form-row", "data-testid": "app-row", "data-app-id": app.id },
       h(
@@ -161,9 +181,11 @@ export async function render(ctx) {
         "div",
         { class: "admin-form-actions" },
         h("button", { type: "button", class: "btn btn-small", "data-testid": "app-edit", "aria-label": t("apps.editTitle", { name: app.name }), onclick: async () => (await appDialog(app)) && load() }, t("common.edit")),
+        events,
         h("button", { type: "button", class: "btn btn-small btn-danger-outline", "data-testid": "app-rotate", "aria-label": t("apps.rotateOf", { name: app.name }), onclick: () => rotate(app) }, t("apps.rotate")),
       ),
     );
+    return li;
   }
 
   async function load() {

@@ -123,7 +123,41 @@ export function newChatDialog({ onOpen }) {
           }
         },
       });
-      return h("div", { class: "stack" }, picker.el);
+      const bots = h("ul", { class: "pick-list", "data-testid": "new-chat-bots" });
+      const botSection = h("section", { class: "stack", hidden: true }, h("h3", { class: "small muted" }, t("messages.bots")), bots);
+      api
+        .get("/bots")
+        .then((found) => {
+          if (!found.length) return;
+          botSection.hidden = false;
+          clear(
+            bots,
+            found.map((b) =>
+              h(
+                "li",
+                {},
+                h(
+                  "button",
+                  { type: "button", class: "member-row", "data-testid": "new-chat-bot", "data-bot-id": b.bot_user_id, onclick: () => openBot(b) },
+                  avatar({ id: b.bot_user_id, name: b.name }, "sm"),
+                  h("span", { class: "member-main" }, h("span", { class: "member-name" }, b.name), h("span", { class: "member-sub" }, t("messages.botHint"))),
+                ),
+              ),
+            ),
+          );
+        })
+        .catch(() => {});
+      async function openBot(bot) {
+        try {
+          const conv = await api.post(`/bots/${encodeURIComponent(bot.bot_user_id)}/chat`);
+          updateConversation(conv);
+          close(conv);
+          onOpen(conv);
+        } catch (error) {
+          toast(errorText(error), { type: "error" });
+        }
+      }
+      return h("div", { class: "stack" }, picker.el, botSection);
     },
   });
   d.el.querySelector("input[type=search]")?.focus();

@@ -7,14 +7,15 @@ import { store } from "./store.js";
 import { kindLabel } from "../../filetypes.js";
 import { isCard, cardPreview } from "./cards.js";
 
-function nameOf(id) {
+// `known`: names the line carries itself (a bot, which is in no directory).
+function nameOf(id, known) {
   if (!id) return "";
   if (id === user()?.id) return t("messages.you");
-  return store.people.get(id)?.name || t("messages.someone");
+  return store.people.get(id)?.name || known?.[id] || t("messages.someone");
 }
 
-function namesOf(ids) {
-  return (ids || []).map(nameOf).join(t("common.listSep"));
+function namesOf(ids, known) {
+  return (ids || []).map((id) => nameOf(id, known)).join(t("common.listSep"));
 }
 
 export function parseSystem(body) {
@@ -35,7 +36,7 @@ export function systemPeople(message) {
 export function systemText(message) {
   const d = parseSystem(message.body);
   const actor = nameOf(d.actor_id);
-  const users = namesOf(d.user_ids);
+  const users = namesOf(d.user_ids, d.names);
   const selfOnly = d.user_ids && d.user_ids.length === 1 && d.user_ids[0] === d.actor_id;
   switch (d.action) {
     case "group_created":
