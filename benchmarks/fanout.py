@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import collections
 import contextlib
 import io
+import itertools
 import json
 import math
 import multiprocessing as mp
@@ -42,6 +44,7 @@ import time
 from array import array
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -234,12 +237,14 @@ def wait_idle(monitor: ProcessMonitor, *, below: float = 0.08, windows: int = 2,
 # --- the client process: N WebSockets, timing each message.sent frame -------------------------
 
 
-def client_process(conn: Any, urls: list[str], messages_per_phase: int, phases: int, connect_concurrency: int) -> None:
+def client_process(
+    conn: Any, urls: list[str], messages_per_phase: int, phases: int, connect_concurrency: int, lean: bool = True
+) -> None:
     """Runs in its own process. Talks to the main process over ``conn`` (a Pipe end)."""
     raise_nofile_limit()
     loop_name = install_fast_loop()
     try:
-        asyncio.run(_client_main(conn, urls, messages_per_phase, phases, connect_concurrency, loop_name))
+        asyncio.run(_client_main(conn, urls, messages_per_phase, phases, connect_concurrency, loop_name, lean))
     except Exception as error:  # report, do not hang the parent
         with contextlib.suppress(Exception):
             conn.send(("error", repr(error)))
@@ -256,8 +261,92 @@ class PhaseStats:
         self.sample_frame = ""
 
 
+class LeanSocket(asyncio.Protocol):
+    """The least a WebSocket client can do, so the load generator leaves the CPU to the
+    server: a hand-written upgrade, then server frames parsed in ``data_received`` (no
+    task, no await, no UTF-8 decoding per frame) and handed to ``on_frame`` as bytes.
+    Pings are answered; fragmented messages are not expected (neither server sends them)."""
+
+    def __init__(self, path: str, host: str, on_frame: Any, on_close: Any) -> None:
+        self._request = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+        self._on_frame, self._on_close = on_frame, on_close
+        self._buffer = bytearray()
+        self._upgraded = False
+        self.transport: asyncio.Transport | None = None
+        self.first: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self.closed_code: int | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+        transport.write(self._request)
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        if not self._upgraded:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if b" 101 " not in buffer[: buffer.find(b"\r\n")]:
+                self._fail(RuntimeError(f"upgrade refused: {bytes(buffer[:80])!r}"))
+                return
+            del buffer[: end + 4]
+            self._upgraded = True
+        pos, size = 0, len(buffer)
+        while size - pos >= 2:
+            opcode, length, head = buffer[pos] & 0x0F, buffer[pos + 1] & 0x7F, 2
+            if length == 126:
+                if size - pos < 4:
+                    break
+                length, head = int.from_bytes(buffer[pos + 2 : pos + 4], "big"), 4
+            elif length == 127:
+                if size - pos < 10:
+                    break
+                length, head = int.from_bytes(buffer[pos + 2 : pos + 10], "big"), 10
+            if size - pos < head + length:
+                break
+            payload = bytes(buffer[pos + head : pos + head + length])
+            pos += head + length
+            if opcode in (1, 2):
+                if not self.first.done():
+                    self.first.set_result(payload)
+                else:
+                    self._on_frame(payload)
+            elif opcode == 9:  # ping → pong (client frames are masked)
+                self._send(0xA, payload)
+            elif opcode == 8:
+                self.closed_code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 1005
+        if pos:
+            del buffer[:pos]
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        if self.transport is not None:
+            self.transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
+
+    def _fail(self, error: Exception) -> None:
+        if not self.first.done():
+            self.first.set_exception(error)
+        if self.transport is not None:
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.first.done():
+            self.first.set_exception(exc or ConnectionError("closed before the first frame"))
+        self._on_close(self)
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self._send(0x8, (1000).to_bytes(2, "big"))
+            self.transport.close()
+
+
 async def _client_main(
-    conn: Any, urls: list[str], per_phase: int, phases: int, connect_concurrency: int, loop_name: str
+    conn: Any, urls: list[str], per_phase: int, phases: int, connect_concurrency: int, loop_name: str, lean: bool
 ) -> None:
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed
@@ -271,46 +360,80 @@ async def _client_main(
     closing = False
     last_activity = [time.monotonic()]
 
+    body_mark, sent_mark = BODY_MARK.encode(), SENT_MARK.encode()
+    seen_by: dict[int, bytearray] = {}
+    connection_numbers = itertools.count()
+
+    def on_frame(key: int, message: bytes) -> None:
+        """One frame of connection ``key`` (bytes; only the marker's digits are decoded)."""
+        now = time.time_ns()
+        at = message.find(body_mark)
+        if at < 0 or sent_mark not in message:
+            counters["other_frames"] += 1
+            return
+        start = at + len(body_mark)
+        end = message.find(b'"', start)
+        try:
+            index_text, sent_text = message[start:end].split(b" ", 1)
+            index, sent_ns = int(index_text), int(sent_text)
+        except ValueError:
+            counters["bad_frames"] += 1
+            return
+        if not 0 <= index < total_indices:
+            counters["bad_frames"] += 1
+            return
+        phase = stats[index // per_phase]
+        last_activity[0] = time.monotonic()
+        mine = seen_by.get(key)
+        if mine is None:
+            mine = seen_by[key] = bytearray(total_indices)
+        if mine[index]:
+            phase.duplicates += 1
+            return
+        mine[index] = 1
+        phase.received += 1
+        phase.latencies.append(now - sent_ns)
+        phase.first_recv = now if not phase.first_recv else min(phase.first_recv, now)
+        phase.last_recv = max(phase.last_recv, now)
+        phase.frame_bytes += len(message)
+        if not phase.sample_frame:
+            phase.sample_frame = message.decode()
+
     async def reader(ws: Any) -> None:
-        seen = bytearray(total_indices)
+        key = next(connection_numbers)
         try:
             async for message in ws:
-                now = time.time_ns()
-                if not isinstance(message, str):
-                    message = message.decode()
-                at = message.find(BODY_MARK)
-                if at < 0 or SENT_MARK not in message:
-                    counters["other_frames"] += 1
-                    continue
-                start = at + len(BODY_MARK)
-                end = message.find('"', start)
-                try:
-                    index_text, sent_text = message[start:end].split(" ", 1)
-                    index, sent_ns = int(index_text), int(sent_text)
-                except ValueError:
-                    counters["bad_frames"] += 1
-                    continue
-                if not 0 <= index < total_indices:
-                    counters["bad_frames"] += 1
-                    continue
-                phase = stats[index // per_phase]
-                last_activity[0] = time.monotonic()
-                if seen[index]:
-                    phase.duplicates += 1
-                    continue
-                seen[index] = 1
-                phase.received += 1
-                phase.latencies.append(now - sent_ns)
-                phase.first_recv = now if not phase.first_recv else min(phase.first_recv, now)
-                phase.last_recv = max(phase.last_recv, now)
-                phase.frame_bytes += len(message)
-                if not phase.sample_frame:
-                    phase.sample_frame = message
+                on_frame(key, message.encode() if isinstance(message, str) else message)
         except ConnectionClosed as closed:
             if not closing:
                 counters["closed_early"] += 1
                 code = str(closed.rcvd.code if closed.rcvd else "none")
                 close_codes[code] = close_codes.get(code, 0) + 1
+
+    def lean_closed(sock: LeanSocket) -> None:
+        if not closing and sock.first.done() and not sock.first.cancelled() and sock.first.exception() is None:
+            counters["closed_early"] += 1
+            code = str(sock.closed_code or "none")
+            close_codes[code] = close_codes.get(code, 0) + 1
+
+    async def open_lean(url: str) -> LeanSocket:
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        loop = asyncio.get_running_loop()
+        holder: list[LeanSocket] = []
+
+        def factory() -> LeanSocket:
+            key = next(connection_numbers)
+            sock = LeanSocket(path, parts.netloc, lambda payload: on_frame(key, payload), lean_closed)
+            holder.append(sock)
+            return sock
+
+        await loop.create_connection(factory, parts.hostname or LOOPBACK, parts.port or 80)
+        first = await asyncio.wait_for(holder[0].first, timeout=30)
+        if b'"stream.ready"' not in first:
+            holder[0].close()
+            raise RuntimeError(f"first frame was not stream.ready: {first[:120]!r}")
+        return holder[0]
 
     gate = asyncio.Semaphore(connect_concurrency)
     errors: list[str] = []
@@ -320,6 +443,9 @@ async def _client_main(
             for attempt in range(3):
                 ws = None
                 try:
+                    if lean:
+                        sockets.append(await asyncio.wait_for(open_lean(url), timeout=40))
+                        return
                     ws = await asyncio.wait_for(
                         connect(url, ping_interval=None, compression=None, max_size=2**22, open_timeout=30,
                                 close_timeout=2),
@@ -343,7 +469,8 @@ async def _client_main(
     started = time.monotonic()
     await asyncio.wait_for(asyncio.gather(*(open_one(u) for u in urls)), timeout=60 + 0.5 * len(urls))
     conn.send(("ready", {"connected": len(sockets), "failed": len(errors), "errors": errors[:5],
-                         "connect_s": round(time.monotonic() - started, 2), "client_loop": loop_name}))  # fmt: skip
+                         "connect_s": round(time.monotonic() - started, 2), "client_loop": loop_name,
+                         "client_impl": "lean" if lean else "websockets"}))  # fmt: skip
 
     def poll(timeout: float) -> Any:
         return conn.recv() if conn.poll(timeout) else None
@@ -371,14 +498,18 @@ async def _client_main(
                 "first_recv": phase.first_recv, "last_recv": phase.last_recv,
                 "mean_frame_bytes": round(phase.frame_bytes / phase.received) if phase.received else 0,
                 "sample_frame": phase.sample_frame, "client_cpu_s": round(cpu, 2),
-                "open_sockets": sum(1 for t in readers if not t.done()),
+                "open_sockets": sum(1 for t in readers if not t.done())
+                + sum(1 for w in sockets if isinstance(w, LeanSocket) and w.transport and not w.transport.is_closing()),
                 **counters, "close_codes": dict(close_codes),
             }))  # fmt: skip
         elif command[0] == "stop":
             closing = True
             for ws in sockets:
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(ws.close(), 2)
+                    if isinstance(ws, LeanSocket):
+                        ws.close()
+                    else:
+                        await asyncio.wait_for(ws.close(), 2)
             for task in readers:
                 task.cancel()
             await asyncio.gather(*readers, return_exceptions=True)
@@ -389,11 +520,11 @@ async def _client_main(
 class Clients:
     """The parent's handle on the client process."""
 
-    def __init__(self, urls: list[str], per_phase: int, phases: int, connect_concurrency: int) -> None:
+    def __init__(self, urls: list[str], per_phase: int, phases: int, connect_concurrency: int, lean: bool) -> None:
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=client_process, args=(child, urls, per_phase, phases, connect_concurrency), daemon=True
+            target=client_process, args=(child, urls, per_phase, phases, connect_concurrency, lean), daemon=True
         )
         self.process.start()
         on_exit(lambda: stop_mp(self.process, "client process", grace=5))
@@ -841,7 +972,7 @@ def run_clients_phases(
     """Connect the clients, run each phase (send, then collect), stop the clients."""
     m = args.messages
     plan = phase_plan(args)
-    clients = Clients(urls, m, len(plan), args.connect_concurrency)
+    clients = Clients(urls, m, len(plan), args.connect_concurrency, args.client == "lean")
     try:
         cpu0 = monitor.cpu_seconds()
         monitor.reset_peak()
@@ -1045,6 +1176,11 @@ def main() -> int:
         "--login-concurrency", type=int, default=4, help="sign-ins in flight (more only queues on the SQLite lock)"
     )
     parser.add_argument("--connect-concurrency", type=int, default=50)
+    parser.add_argument(
+        "--client", choices=["lean", "websockets"], default="lean",
+        help="the load generator's WebSocket client: a minimal asyncio protocol (default; leaves the CPU to the "
+        "server) or the websockets library",
+    )  # fmt: skip
     parser.add_argument("--quiet", type=float, default=10.0, help="stop collecting after this many s without frames")
     parser.add_argument("--collect-timeout", type=float, default=120.0, help="max s to wait for a phase's frames")
     parser.add_argument("--timeout", type=float, default=1800.0, help="watchdog: the whole run, seconds")
