@@ -61,6 +61,8 @@ async def test_links_expire_and_cannot_be_tampered_with(client: httpx.AsyncClien
     assert (await anonymous.get(url)).content == b"secret plans"  # the link is the credential
     for changed in (
         tamper(url, s="A" * 27),
+        tamper(url, s="签名"),  # non-ASCII (found by the OpenAPI fuzz test: was a 500)
+        tamper(url, e="²"),  # a digit to str.isdigit(), not to int()
         tamper(url, e=str(int(clock.now().timestamp()) + 10**6)),
         tamper(url, i="1"),
         tamper(url, v="thumbnail"),

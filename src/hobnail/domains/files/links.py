@@ -65,7 +65,11 @@ class Signer:
 
     def verify(self, file_id: str, *, variant: str, inline: str, expires: str, signature: str) -> Link:
         """Raises LinkInvalid for anything tampered with, LinkExpired after the deadline."""
-        if variant not in VARIANTS or inline not in ("0", "1") or not expires.isdigit() or len(expires) > 12:
+        # ASCII only: str.isdigit() accepts "²" (int() does not) and compare_digest refuses
+        # non-ASCII strings with a TypeError.
+        if variant not in VARIANTS or inline not in ("0", "1") or len(expires) > 12:
+            raise LinkInvalid()
+        if not (expires.isascii() and expires.isdigit() and signature.isascii()):
             raise LinkInvalid()
         link = Link(file_id, variant, inline == "1", int(expires))
         if not hmac.compare_digest(self._signature(link), signature):
