@@ -18,7 +18,8 @@ ALLOWED_DOMAINS = {
     "approvals": {"accounts", "files"},
     "attendance": {"accounts", "files", "approvals"},
     "reports": {"accounts", "files", "messaging", "attendance"},
-    "integrations": {"accounts", "messaging"},
+    "integrations": {"accounts", "messaging", "ding"},
+    "education": {"accounts", "files", "messaging", "ding"},
 }
 NEVER_ACROSS = ("repository", "routes")
 

@@ -30,12 +30,20 @@ from hobnail.domains.attendance import workdays as attendance_workdays
 from hobnail.domains.ding import attachments as ding_attachments
 from hobnail.domains.ding import escalation as ding_escalation
 from hobnail.domains.ding import routes as ding_routes
+from hobnail.domains.education import class_groups as education_class_groups
+from hobnail.domains.education import homework_jobs as education_homework_jobs
+from hobnail.domains.education import notice_files as education_notice_files
+from hobnail.domains.education import notices as education_notices
+from hobnail.domains.education import routes as education_routes
 from hobnail.domains.files import jobs as files_jobs
 from hobnail.domains.files import routes as files_routes
 from hobnail.domains.files.links import Signer, load_or_create_secret
 from hobnail.domains.integrations import bots as integrations_bots
+from hobnail.domains.integrations import deliveries as integrations_deliveries
 from hobnail.domains.integrations import routes as integrations_routes
 from hobnail.domains.integrations.stream import StreamGateway
+from hobnail.domains.integrations.subscriptions import EventTap
+from hobnail.domains.integrations.webhooks import WebhookSender
 from hobnail.domains.messaging import attachments as messaging_attachments
 from hobnail.domains.messaging import realtime as messaging_realtime
 from hobnail.domains.messaging import routes as messaging_routes
@@ -81,6 +89,11 @@ def register_domains(settings: Settings) -> None:
     reports_attachments.register()
     reports_reminders.register_jobs()
     integrations_bots.register()
+    integrations_deliveries.register_jobs()
+    education_class_groups.register()
+    education_notice_files.register()
+    education_homework_jobs.register()
+    registry.register(education_notices.RELEASE_JOB, education_notices.release_job)
     approvals_hooks.register_submit_check("makeup", attendance_punches.check_makeup_request)
     approvals_hooks.register_workday_calendar(attendance_workdays.workdays_of)
     registry.register(
@@ -108,12 +121,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     outbox.set_relay_waker(relay.wake)
     ephemeral.set_pubsub(pubsub)
     relay.start()
+    webhook_sender = WebhookSender(sessionmaker)
+    event_tap = EventTap(sessionmaker, webhook_sender.wake)
+    app.state.webhook_sender, app.state.event_tap = webhook_sender, event_tap
     if settings.run_background:
         queue.set_runner_waker(runner.wake)
         runner.start()
+        pubsub.subscribe(event_tap.on_published)
+        event_tap.start()
+        webhook_sender.start()
     try:
         yield
     finally:
+        await event_tap.stop()
+        await webhook_sender.stop()
         await app.state.stream_gateway.close()
         await runner.stop()
         await relay.stop()
@@ -157,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(approvals_routes.router)
     app.include_router(attendance_routes.router)
     app.include_router(reports_routes.router)
+    app.include_router(education_routes.router)
     app.include_router(integrations_routes.router)
     app.include_router(integrations_routes.dingtalk)
     app.include_router(integrations_routes.stream_router)

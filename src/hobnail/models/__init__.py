@@ -31,10 +31,41 @@ from hobnail.models.attendance import (
     AttendanceRules,
 )
 from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
+from hobnail.models.education import (
+    SchoolCheckin,
+    SchoolCheckinForm,
+    SchoolClass,
+    SchoolClassInvitation,
+    SchoolGrade,
+    SchoolGuardian,
+    SchoolGuardianship,
+    SchoolNotice,
+    SchoolNoticeFile,
+    SchoolNoticeRecipient,
+    SchoolStudent,
+    SchoolSubjectTeacher,
+)
 from hobnail.models.events import EventRecord, EventStreamState, EventTopic
 from hobnail.models.files import InstanceSecret, StoredFile
+from hobnail.models.homework import (
+    Homework,
+    HomeworkClass,
+    HomeworkFile,
+    HomeworkSubmission,
+    HomeworkSubmissionFile,
+)
 from hobnail.models.idempotency import IdempotentResponse
-from hobnail.models.integrations import App, AppDelivery, AppToken, GroupRobot, SessionWebhook, StreamTicket
+from hobnail.models.integrations import (
+    App,
+    AppDelivery,
+    AppDeliveryAttempt,
+    AppToken,
+    EventSubscription,
+    EventTapCursor,
+    GroupRobot,
+    SessionWebhook,
+    StreamTicket,
+)
 from hobnail.models.jobs import Job
 from hobnail.models.messaging import Conversation, ConversationMember, Message, MessageMention
 from hobnail.models.reports import (
@@ -51,6 +82,7 @@ __all__ = [
     "ApiToken",
     "App",
     "AppDelivery",
+    "AppDeliveryAttempt",
     "AppToken",
     "ApprovalActivity",
     "ApprovalFile",
@@ -75,8 +107,15 @@ __all__ = [
     "DingReply",
     "EventRecord",
     "EventStreamState",
+    "EventSubscription",
+    "EventTapCursor",
     "EventTopic",
     "GroupRobot",
+    "Homework",
+    "HomeworkClass",
+    "HomeworkFile",
+    "HomeworkSubmission",
+    "HomeworkSubmissionFile",
     "IdempotentResponse",
     "InstanceSecret",
     "Invitation",
@@ -94,6 +133,18 @@ __all__ = [
     "ReportRecipient",
     "ReportReminder",
     "ReportTemplate",
+    "SchoolCheckin",
+    "SchoolCheckinForm",
+    "SchoolClass",
+    "SchoolClassInvitation",
+    "SchoolGrade",
+    "SchoolGuardian",
+    "SchoolGuardianship",
+    "SchoolNotice",
+    "SchoolNoticeFile",
+    "SchoolNoticeRecipient",
+    "SchoolStudent",
+    "SchoolSubjectTeacher",
     "SessionWebhook",
     "StoredFile",
     "StreamTicket",

@@ -62,6 +62,9 @@ class Membership(Base):
     # When their working years began (for annual leave by years of service); optional.
     work_start_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(16), default="active")  # active | deactivated
+    # staff | guardian | student: only staff are in the directory (lists, search, departments,
+    # the all-staff and department chats); schools add guardians and students.
+    kind: Mapped[str] = mapped_column(sa.String(16), default="staff", server_default="staff")
     created_at: Mapped[datetime] = created_at_column()
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from hobnail.core.errors import Forbidden, NotFound
 from hobnail.db.session import Session
-from hobnail.models import ApiToken, Department, Membership, Organization, User, WebSession
+from hobnail.models import ApiToken, App, Department, Membership, Organization, User, WebSession
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Principal:
     # Loaded with the credential (one query per request instead of three), if it has an org.
     org: Organization | None = None
     membership: Membership | None = None
+    app: App | None = None  # an app's access token: the app's bot acting (see integrations.app_access)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Actor:
     membership: Membership
     web_session: WebSession | None = None
     api_token: ApiToken | None = None
+    app: App | None = None
 
     @property
     def user_id(self) -> str:
@@ -53,6 +55,11 @@ class Actor:
     @property
     def is_owner(self) -> bool:
         return self.membership.role == "owner"
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff are in the directory; a school's guardians and students are members who are not."""
+        return self.membership.kind == "staff"
 
 
 class AdminRequired(Forbidden):
@@ -89,7 +96,12 @@ async def access_member(session: Session, actor: Actor, user_id: str) -> tuple[U
         await session.execute(
             sa.select(User, Membership)
             .join(Membership, Membership.user_id == User.id)
-            .where(User.id == user_id, Membership.org_id == actor.org_id)
+            .where(
+                User.id == user_id,
+                Membership.org_id == actor.org_id,
+                # Guardians and students are not in the directory (except to themselves).
+                sa.or_(Membership.kind == "staff", User.id == actor.user_id),
+            )
         )
     ).first()
     if row is None:

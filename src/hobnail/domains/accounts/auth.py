@@ -225,6 +225,7 @@ async def actor_for(session: Session, principal: Principal) -> Actor:
         membership=membership,
         web_session=principal.web_session,
         api_token=principal.api_token,
+        app=principal.app,
     )
 
 

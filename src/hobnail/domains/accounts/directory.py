@@ -66,6 +66,8 @@ class CannotDeactivateSelf(Conflict):
 
 
 async def list_departments(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    if not actor.is_staff:  # a school's guardians and students do not see the staff directory
+        return []
     counts = await repository.department_member_counts(session, actor.org_id)
     managers = await repository.department_managers(session, actor.org_id)
     return [
@@ -248,7 +250,11 @@ async def _member_dict(session: Session, org_id: str, user: User, membership: Me
 async def announce_member(
     session: Session, org_id: str, user: User, membership: Membership, *, added: bool = False
 ) -> dict[str, Any]:
+    """Tell the organisation (and the member's chats, through messaging's subscribers).
+    Members who are not staff (a school's guardians) are not in the directory: no event."""
     view = await _member_dict(session, org_id, user, membership)
+    if membership.kind != "staff":
+        return view
     event_type = events.MemberAdded if added else events.MemberUpdated
     await record(
         session,
@@ -312,8 +318,11 @@ async def add_member(
         )
     user = by_email or by_phone
     initial_password: str | None = None
+    existing: Membership | None = None
     if user is not None:
-        if await repository.membership(session, actor.org_id, user.id) is not None:
+        existing = await repository.membership(session, actor.org_id, user.id)
+        # A school's guardian who joins the staff keeps the one membership, now as staff.
+        if existing is not None and existing.kind == "staff":
             raise DuplicateMember(details={"member_id": user.id})
     else:
         if password is not None:
@@ -334,15 +343,20 @@ async def add_member(
                 if fast_initial_password
                 else await hash_password_async(initial_password),
             )
-    membership = Membership(
-        org_id=actor.org_id,
-        user_id=user.id,
-        role=role,
-        title=title.strip(),
-        employee_no=employee_no.strip(),
-        created_at=clock.now(),
-    )
-    session.add(membership)
+    if existing is not None:
+        membership = existing
+        membership.kind, membership.role, membership.status, membership.deactivated_at = "staff", role, "active", None
+        membership.title, membership.employee_no = title.strip(), employee_no.strip()
+    else:
+        membership = Membership(
+            org_id=actor.org_id,
+            user_id=user.id,
+            role=role,
+            title=title.strip(),
+            employee_no=employee_no.strip(),
+            created_at=clock.now(),
+        )
+        session.add(membership)
     await session.flush()
     await repository.set_user_departments(session, actor.org_id, user.id, wanted_departments)
     if announce:
@@ -432,7 +446,10 @@ async def search_members(
     cursor: str | None = None,
     limit: int = 50,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Directory search by name (characters, pinyin, initials), phone, e-mail, title."""
+    """Directory search by name (characters, pinyin, initials), phone, e-mail, title. Staff
+    only; guardians and students (who are not staff) find nobody."""
+    if not actor.is_staff:
+        return [], None
     department_ids: list[str] | None = None
     if department_id is not None:
         await access_department(session, actor, department_id)

@@ -34,6 +34,7 @@ def org_view(org: Organization, membership: Membership | None = None) -> dict[st
         "language": org.language,
         "kind": org.kind,
         "role": membership.role if membership else None,
+        "member_kind": membership.kind if membership else None,
     }
 
 

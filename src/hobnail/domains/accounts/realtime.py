@@ -12,6 +12,8 @@ async def topics_for(session: Session, user_id: str, org_id: str) -> set[str] | 
     membership = await repository.membership(session, org_id, user_id)
     if membership is None or membership.status != "active":
         return None
+    if membership.kind != "staff":
+        return {topics.user(user_id)}  # guardians do not hear the staff directory's events
     found = {topics.org(org_id), topics.user(user_id)}
     if membership.role in ("owner", "admin"):
         found.add(topics.admins(org_id))

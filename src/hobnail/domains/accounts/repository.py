@@ -103,7 +103,7 @@ async def set_department_managers(session: Session, department_id: str, user_ids
 async def work_start_dates(session: Session, org_id: str) -> dict[str, date | None]:
     rows = await session.execute(
         sa.select(Membership.user_id, Membership.work_start_on).where(
-            Membership.org_id == org_id, Membership.status == "active"
+            Membership.org_id == org_id, Membership.status == "active", Membership.kind == "staff"
         )
     )
     return {user_id: started for user_id, started in rows.all()}
@@ -112,7 +112,10 @@ async def work_start_dates(session: Session, org_id: str) -> dict[str, date | No
 async def role_member_ids(session: Session, org_id: str) -> dict[str, list[str]]:
     rows = await session.execute(
         sa.select(Membership.role, Membership.user_id).where(
-            Membership.org_id == org_id, Membership.status == "active", Membership.role.in_(("owner", "admin"))
+            Membership.org_id == org_id,
+            Membership.status == "active",
+            Membership.kind == "staff",
+            Membership.role.in_(("owner", "admin")),
         )
     )
     roles: dict[str, list[str]] = defaultdict(list)
@@ -128,7 +131,7 @@ async def department_member_counts(session: Session, org_id: str) -> dict[str, i
             Membership,
             sa.and_(Membership.user_id == DepartmentMember.user_id, Membership.org_id == DepartmentMember.org_id),
         )
-        .where(DepartmentMember.org_id == org_id, Membership.status == "active")
+        .where(DepartmentMember.org_id == org_id, Membership.status == "active", Membership.kind == "staff")
         .group_by(DepartmentMember.department_id)
     )
     return {dept_id: int(count) for dept_id, count in rows.all()}
@@ -225,7 +228,9 @@ async def search_members(
     limit: int,
 ) -> list[tuple[User, Membership]]:
     stmt = (
-        sa.select(User, Membership).join(Membership, Membership.user_id == User.id).where(Membership.org_id == org_id)
+        sa.select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == org_id, Membership.kind == "staff")
     )
     if not include_deactivated:
         stmt = stmt.where(Membership.status == "active")
@@ -259,19 +264,18 @@ async def search_members(
     return [(u, m) for u, m in (await session.execute(stmt)).all()]
 
 
-async def active_member_ids(session: Session, org_id: str, user_ids: list[str]) -> set[str]:
+async def active_member_ids(
+    session: Session, org_id: str, user_ids: list[str], *, staff_only: bool = False
+) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(user_ids), 900):  # stay under SQLite's bound-parameter limit
         chunk = list(set(user_ids[start : start + 900]))
-        found.update(
-            (
-                await session.scalars(
-                    sa.select(Membership.user_id).where(
-                        Membership.org_id == org_id, Membership.status == "active", Membership.user_id.in_(chunk)
-                    )
-                )
-            ).all()
+        query = sa.select(Membership.user_id).where(
+            Membership.org_id == org_id, Membership.status == "active", Membership.user_id.in_(chunk)
         )
+        if staff_only:
+            query = query.where(Membership.kind == "staff")
+        found.update((await session.scalars(query)).all())
     return found
 
 
@@ -293,7 +297,11 @@ async def active_department_member_ids(session: Session, org_id: str, department
                     Membership,
                     sa.and_(Membership.user_id == DepartmentMember.user_id, Membership.org_id == org_id),
                 )
-                .where(DepartmentMember.department_id == department_id, Membership.status == "active")
+                .where(
+                    DepartmentMember.department_id == department_id,
+                    Membership.status == "active",
+                    Membership.kind == "staff",
+                )
             )
         ).all()
     )
@@ -311,7 +319,7 @@ async def active_members_with_departments(
             DepartmentMember,
             sa.and_(DepartmentMember.user_id == Membership.user_id, DepartmentMember.org_id == org_id),
         )
-        .where(Membership.org_id == org_id, Membership.status == "active")
+        .where(Membership.org_id == org_id, Membership.status == "active", Membership.kind == "staff")
         .order_by(Membership.user_id, DepartmentMember.created_at)
     )
     if user_ids is None:

@@ -55,6 +55,7 @@ class OrgOut(BaseModel):
     language: str
     kind: str
     role: Role | None = None
+    member_kind: str | None = None  # staff | guardian | student (guardians are not in the directory)
 
 
 class SessionOut(BaseModel):

@@ -25,7 +25,7 @@ from hobnail.core.validation import (
 from hobnail.db.session import Session
 from hobnail.domains.accounts import events, repository
 from hobnail.domains.accounts.access import Actor, require_admin
-from hobnail.domains.accounts.auth import check_password_strength
+from hobnail.domains.accounts.auth import AccountDeactivated, check_password_strength
 from hobnail.domains.accounts.presenters import member_view, org_view
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
@@ -185,6 +185,8 @@ async def list_my_orgs(session: Session, user: User) -> list[tuple[Organization,
 async def _announce_profile(session: Session, user: User) -> None:
     """A name or avatar change shows in every organisation the person belongs to."""
     for org, membership in await repository.orgs_of_user(session, user.id, active_only=False):
+        if membership.kind != "staff":
+            continue  # not in that organisation's directory
         departments = await repository.department_ids_by_user(session, org.id, [user.id])
         await record(
             session,
@@ -295,6 +297,11 @@ async def active_member_ids(session: Session, org_id: str, user_ids: list[str]) 
     return await repository.active_member_ids(session, org_id, user_ids)
 
 
+async def active_staff_ids(session: Session, org_id: str, user_ids: list[str]) -> set[str]:
+    """Which of ``user_ids`` are active staff (not a school's guardians or students)."""
+    return await repository.active_member_ids(session, org_id, user_ids, staff_only=True)
+
+
 async def users_by_id(session: Session, user_ids: list[str]) -> dict[str, User]:
     return await repository.users_by_id(session, user_ids)
 
@@ -395,6 +402,23 @@ async def managed_department_ids(session: Session, org_id: str, user_id: str) ->
     """The departments this person manages (not their sub-departments)."""
     managers = await repository.department_managers(session, org_id)
     return [d for d, people in managers.items() if user_id in people]
+
+
+async def add_non_staff_membership(session: Session, org_id: str, user: User, *, kind: str) -> Membership:
+    """Make ``user`` a member of the organisation who is not staff (``guardian`` or
+    ``student``) — not in the directory, no ``member.*`` event — or return their existing
+    membership unchanged (staff who are also guardians stay staff).
+
+    Raises ``AccountDeactivated`` if their membership here was deactivated.
+    """
+    membership = await repository.membership(session, org_id, user.id)
+    if membership is None:
+        membership = Membership(org_id=org_id, user_id=user.id, role="member", kind=kind)
+        session.add(membership)
+        await session.flush()
+    elif membership.status != "active":
+        raise AccountDeactivated()
+    return membership
 
 
 async def member_by_phone(session: Session, org_id: str, phone: str) -> User | None:

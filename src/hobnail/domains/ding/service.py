@@ -103,11 +103,13 @@ async def _recipient_ids(session: Session, actor: Actor, user_ids: list[str], de
     return [u for u in dict.fromkeys(wanted) if u != actor.user_id]
 
 
-async def _check_sendable(session: Session, actor: Actor, recipients: list[str], channels: set[str]) -> None:
+async def _check_sendable(
+    session: Session, actor: Actor, recipients: list[str], channels: set[str], *, scope_checked: bool = False
+) -> None:
     rules = ding_settings(actor.org)
     if not recipients:
         raise NoRecipients()
-    if not actor.is_admin and rules.member_scope == "department":
+    if not actor.is_admin and not scope_checked and rules.member_scope == "department":
         outside = set(recipients) - await accounts_service.colleague_ids(session, actor.org_id, actor.user_id)
         if outside:
             raise OutOfScope(details={"user_ids": sorted(outside)[:20]})
@@ -142,10 +144,13 @@ async def send_ding(
     scheduled_at: datetime | None,
     source_message_id: str | None,
     file_id: str | None = None,
+    scope_checked: bool = False,
 ) -> dict[str, Any]:
     """Send (or schedule) a DING. ``policy`` None takes the organisation's default
     escalation; [] sends without escalation. Departments are expanded now. At most one
-    file goes along: ``file_id`` (a file the sender may read) or the DINGed message's."""
+    file goes along: ``file_id`` (a file the sender may read) or the DINGed message's.
+    ``scope_checked``: the caller vouches the sender may reach these people (a teacher the
+    guardians of their class), past the organisation's department scope for members."""
     text = (body or "").strip()
     attachment = await files_service.attachable(session, actor, file_id) if file_id else None
     if source_message_id is not None:
@@ -166,7 +171,7 @@ async def send_ding(
         steps = check_policy(policy)
     recipients = await _recipient_ids(session, actor, user_ids, department_ids)
     channels = {channel} | {s["channel"] for s in steps} | {s["fallback"] for s in steps if s.get("fallback")}
-    await _check_sendable(session, actor, recipients, channels)
+    await _check_sendable(session, actor, recipients, channels, scope_checked=scope_checked)
     now = clock.now()
     if scheduled_at is not None:
         scheduled_at = clock.ensure_aware(scheduled_at).replace(second=0, microsecond=0)

@@ -9,7 +9,7 @@ from hobnail.db.session import Session
 from hobnail.domains.accounts.access import Actor
 from hobnail.models import Conversation, ConversationMember, Message
 
-MANAGED_KINDS = ("department", "all_staff")
+MANAGED_KINDS = ("department", "all_staff", "class")  # members follow the directory or a roster
 
 
 class ConversationNotFound(NotFound):

@@ -26,6 +26,8 @@ from hobnail.events.outbox import record
 from hobnail.models import Conversation, ConversationMember
 from hobnail.storage.base import Storage
 
+BOT_ID_PREFIX = "bot"
+
 
 class NotInOrganization(ValidationFailed):
     code = "member_not_found"
@@ -39,7 +41,7 @@ class GroupFull(ValidationFailed):
 
 class ManagedByDirectory(Conflict):
     code = "managed_by_directory"
-    message = "Membership of department and all-staff groups follows the directory."
+    message = "Membership of department, all-staff and class groups follows the directory or the class roster."
 
 
 class NotAGroup(Conflict):
@@ -168,9 +170,25 @@ async def announce_joined(session: Session, conversation: Conversation, user_ids
     )
 
 
-async def open_direct(session: Session, actor: Actor, user_id: str) -> dict[str, Any]:
-    """The 1:1 chat with ``user_id`` (created on first use; one per pair)."""
-    await _check_people(session, actor.org_id, [user_id])
+def direct_peer(conversation: Conversation, user_id: str) -> str | None:
+    """The other person of a 1:1 chat."""
+    if conversation.kind != "direct" or not conversation.direct_key:
+        return None
+    return next((p for p in conversation.direct_key.split(":") if p != user_id), None)
+
+
+def is_bot(user_id: str) -> bool:
+    """Bot user ids start with ``bot``, a prefix ordinary ids never have (their alphabet
+    has no ``o``), so a bot is known without a query."""
+    return user_id.startswith(BOT_ID_PREFIX)
+
+
+async def open_direct(session: Session, actor: Actor, user_id: str, *, vouched_bot: bool = False) -> dict[str, Any]:
+    """The 1:1 chat with ``user_id`` (created on first use; one per pair). ``vouched_bot``:
+    the caller checked ``user_id`` is an enabled app's bot, which is no member of the
+    directory."""
+    if not vouched_bot:
+        await _check_people(session, actor.org_id, [user_id])
     key = ":".join(sorted({actor.user_id, user_id}))
     conversation = await repository.by_direct_key(session, actor.org_id, key)
     if conversation is None:
@@ -179,6 +197,8 @@ async def open_direct(session: Session, actor: Actor, user_id: str) -> dict[str,
         await session.flush()
         people = sorted({actor.user_id, user_id})
         await repository.add_members(session, conversation, people)
+        for bot_id in filter(is_bot, people):
+            await _mark_read_by_bot(session, conversation, bot_id)
         await announce_joined(session, conversation, people)
     return await get_conversation(session, actor, conversation.id)
 
@@ -425,20 +445,31 @@ async def set_muted(session: Session, actor: Actor, conversation_id: str, muted:
 BOT_READ_SEQ = 2**62  # a bot "has read" everything, so read receipts never wait for it
 
 
-async def add_bot(session: Session, conversation: Conversation, bot_user_id: str) -> None:
-    """Put an app's bot in a group so people can @mention it (idempotent). The bot counts
-    as having read every message. Raises ConversationDissolved."""
-    if conversation.dissolved_at is not None:
-        raise ConversationDissolved()
-    if bot_user_id in set(await repository.member_ids(session, conversation.id)):
-        return
-    await repository.add_members(session, conversation, [bot_user_id])
+async def _mark_read_by_bot(session: Session, conversation: Conversation, bot_user_id: str) -> None:
     await session.execute(
         sa.update(ConversationMember)
         .where(ConversationMember.conversation_id == conversation.id, ConversationMember.user_id == bot_user_id)
         .values(read_seq=BOT_READ_SEQ)
     )
+
+
+async def add_bot(
+    session: Session, conversation: Conversation, bot_user_id: str, *, actor_id: str, bot_name: str
+) -> None:
+    """Put an app's bot in a group so people can @mention it (idempotent), with an "X added
+    the bot" line (carrying the bot's name: it is in no directory). The bot counts as
+    having read every message. Raises ConversationDissolved."""
+    if conversation.dissolved_at is not None:
+        raise ConversationDissolved()
+    if bot_user_id in set(await repository.member_ids(session, conversation.id)):
+        return
+    await repository.add_members(session, conversation, [bot_user_id])
+    await _mark_read_by_bot(session, conversation, bot_user_id)
     await announce_joined(session, conversation, [bot_user_id])
+    await timeline.post_system(
+        session, conversation,
+        {"action": "members_added", "actor_id": actor_id, "user_ids": [bot_user_id], "names": {bot_user_id: bot_name}},
+    )  # fmt: skip
 
 
 async def conversation_ids_of(session: Session, org_id: str, user_id: str) -> list[str]:

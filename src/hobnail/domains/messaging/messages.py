@@ -22,7 +22,7 @@ from hobnail.domains.messaging.access import (
     access_message,
     is_group_admin,
 )
-from hobnail.domains.messaging.conversations import ConversationDissolved, conversation_views
+from hobnail.domains.messaging.conversations import ConversationDissolved, conversation_views, direct_peer, is_bot
 from hobnail.domains.messaging.presenters import message_view, person_ref
 from hobnail.domains.messaging.settings import messaging_settings
 from hobnail.events import ephemeral
@@ -188,6 +188,15 @@ async def _store_mentions(session: Session, message: Message) -> None:
         await conn.execute(_MENTIONS.insert(), rows)
 
 
+def _with_direct_bot(conversation: Conversation, actor: Actor, mentions: list[str]) -> list[str]:
+    """Every message to a bot in a 1:1 chat is for the bot, as if it @mentioned it (so it
+    reaches the bot's app the same way)."""
+    peer = direct_peer(conversation, actor.user_id)
+    if peer is not None and is_bot(peer) and not is_bot(actor.user_id) and peer not in mentions:
+        return [*mentions, peer]
+    return mentions
+
+
 async def _post(
     session: Session,
     actor: Actor,
@@ -226,7 +235,7 @@ async def _post(
         attachment=attachment,
         reply_to_id=reply_to_id,
         forwarded_from=forwarded_from,
-        mentions=await _check_mentions(session, conversation, mentions),
+        mentions=await _check_mentions(session, conversation, _with_direct_bot(conversation, actor, mentions)),
         mentions_all=mention_all,
         created_at=clock.now(),
     )

@@ -136,7 +136,9 @@ class MessageOut(BaseModel):
 
 class ConversationOut(BaseModel):
     id: str
-    kind: Literal["direct", "group", "department", "all_staff"]
+    kind: Literal["direct", "group", "department", "all_staff", "class"] = Field(
+        description="class: a school class's chat (家校群 or 师生群) whose members follow the roster"
+    )
     name: str
     avatar_url: str | None = Field(description="The group's own picture (1:1 chats: see peer)")
     announcement: str

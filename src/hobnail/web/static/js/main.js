@@ -198,12 +198,120 @@
 // Admin apps:  admin-tab-apps, app-new, apps-list > app-row [data-app-id] > app-name-text,
 //              app-row-client-id, app-enabled, app-edit, app-rotate; app-dialog > app-name,
 //              app-scope-<scope>, app-save; app-secret-dialog > app-secret-warning,
-//              app-client-id, app-client-secret, app-secret-done; apps-endpoints
+//              app-client-id, app-client-secret, app-secret-done; apps-endpoints;
+//              app-events-toggle > app-events (sub-* subscription form, delivery-* log,
+//              attempt-* rows of a delivery's dialog)
+// New chat:    new-chat-bots > new-chat-bot [data-bot-id]
 // Robots:      robot-card [data-card-type] > card-button, card-link, card-feed-item;
 //              robot-badge; settings-robots > robot-add, robot-row > robot-show, robot-delete;
 //              robot-dialog > robot-name, robot-keywords, robot-sign, robot-ip-allow,
 //              robot-save, robot-created > robot-webhook, robot-secret, robot-created-done;
 //              settings-apps > group-app-select, group-app-add; leave-by-hour, leave-hours
+// School nav:  nav-school (schools only; guardians see no staff entries: contacts, admin,
+//              attendance, approvals, reports)
+// School home: school-home, school-name, school-error, school-empty, school-children >
+//              school-child [data-student-id] > school-child-name, school-child-class,
+//              school-child-relation, school-child-head-teacher; school-classes >
+//              school-class [data-class-id] > school-class-link, school-class-role,
+//              school-class-open; school-classes-empty, school-overview, school-setup-link
+// Class page:  school-class-page, school-back, class-summary [data-class-id] > class-title,
+//              class-head-teacher-name, class-subject-teachers, class-student-count,
+//              class-teachers-edit (admins), class-not-found
+// Roster:      roster-card, roster-show-numbers, student-add, roster > roster-table >
+//              roster-row [data-student-id] > roster-student-no, roster-student-name,
+//              roster-guardian [data-guardian-id] > roster-relation, roster-phone (masked),
+//              roster-joined | roster-not-joined; student-withdraw; roster-empty;
+//              student-dialog > student-form, student-name, student-no, student-guardian-name,
+//              student-guardian-phone, student-guardian-relation, student-save
+// Import:      roster-import-card > roster-columns, roster-template-xlsx|csv, roster-form,
+//              roster-file, roster-check (dry run), roster-import, roster-progress,
+//              roster-result > roster-check-ok | roster-imported | roster-errors-summary,
+//              roster-errors > roster-error-row [data-row, data-code] > roster-error-line,
+//              roster-error-field
+// Join codes:  join-codes-card, join-code-form, join-code-days, join-code-create,
+//              join-code-created > join-code-url, join-code-code (+ -copy), join-codes >
+//              join-code-row [data-invitation-id, data-active] > join-code-value,
+//              join-code-state, join-code-link, join-code-copy, join-code-disable; join-codes-empty
+// Teachers:    teachers-dialog > teachers-form, class-head-teacher (people picker: -search,
+//              -option, -chip), subject-teachers > subject-teacher-row > subject-name,
+//              subject-teacher (picker), subject-teacher-remove; subject-teacher-add, teachers-save
+// Admin school: admin-tab-school, school-state > school-enable | school-enabled,
+//              school-disabled, school-disable, school-home-link; school-grades-card >
+//              grade-form, grade-name, grade-create, school-grades > grade [data-grade-id] >
+//              grade-title, grade-up, grade-down, grade-rename, grade-delete, class-add,
+//              class-row [data-class-id] > class-open, class-row-facts, class-up, class-down,
+//              class-rename, class-delete; grades-empty; grade-dialog, class-dialog (-form,
+//              -name, -save); admin-school-class
+// Notices:    (school home) school-notices (teachers) > notice-new, notices-sent; school-notices-
+//              received (guardians) > notices-received; notices-empty; notice-item [data-notice-id,
+//              data-status | data-unconfirmed] > notice-item-link, notice-item-confirmed,
+//              notice-item-read, notice-item-scheduled, notice-item-to-confirm, notice-item-done
+// New notice:  notice-new-page, notice-form, notice-title, notice-text, notice-recipients >
+//              notice-class [data-class-id] > notice-class-check, notice-choose-students,
+//              notice-students > notice-student [data-student-id]; notice-recipients-summary,
+//              notice-files-box > notice-file-pickers (DING attachment pickers: ding-file-input,
+//              ding-file-progress, ding-file-status …), notice-require-confirm,
+//              notice-deadline-input, notice-when-now|later, notice-release-at, notice-send,
+//              notice-send-hint, notice-no-classes
+// Notice:      notice-page [data-notice-id], notice-title, notice-sent-at, notice-scheduled,
+//              notice-deadline, notice-body, notice-files > notice-file [data-file-id],
+//              notice-not-found | notice-error; guardians: notice-children > notice-child
+//              [data-student-id, data-confirmed] > notice-child-name, notice-confirm (签收),
+//              notice-child-state, notice-child-time; teachers: notice-summary > notice-counts
+//              (-confirmed, -read, -bar), notice-ding-all, notice-ding-result > notice-ding-sent
+//              | notice-ding-error, notice-ding-unreachable, notice-ding-link;
+//              notice-class-card [data-class-id] > notice-class-counts (-confirmed, -read),
+//              notice-ding-class, notice-ding-result, notice-unconfirmed | notice-confirmed |
+//              notice-unread | notice-read (+ -count) > notice-family [data-student-id,
+//              data-confirmed, data-read] > notice-family-name, notice-family-by,
+//              notice-family-time, notice-family-read | notice-family-unread; notice-not-released
+// School join: school-join-page, school-join-invalid, school-join-school, school-join-class,
+//              school-join-form, school-join-name, school-join-phone, school-join-student,
+//              school-join-password, school-join-submit, school-join-sign-in, school-join-as,
+//              school-join-switch
+// Check-in:    (guardians, school home) school-checkins > checkin-reminder-notice, checkin-items >
+//              checkin-item [data-form-id, data-student-id, data-state=open|done|upcoming|closed] >
+//              checkin-item-title, checkin-state, checkin-window, checkin-form (report-field-<key>,
+//              approval-field-<key> for times) > checkin-submit, checkin-cancel; checkin-done,
+//              checkin-values, checkin-change, checkin-upcoming, checkin-missed;
+//              (teachers) school-checkins-teach > checkin-class [data-form-id, data-class-id] >
+//              checkin-class-title, checkin-count, checkin-done-list > checkin-done-row
+//              [data-student-id] > checkin-done-name, checkin-done-time, checkin-done-values;
+//              checkin-none-done, checkin-missing-list > checkin-missing-row > checkin-missing-name;
+//              checkin-all-done, checkin-remind, checkin-remind-status (aria-live)
+// Admin check-in: school-checkin-card > checkin-form-new, checkin-forms-empty, checkin-forms >
+//              checkin-form-row [data-form-id, data-enabled] > checkin-form-name, checkin-form-state,
+//              checkin-form-facts, checkin-form-edit, checkin-form-toggle; checkin-dialog >
+//              checkin-editor > checkin-name, form-fields (field editor), checkin-classes-all|chosen,
+//              checkin-class-option [data-class-id], checkin-weekday, checkin-opens, checkin-closes,
+//              checkin-save
+// Homework:    (home) school-homework > hw-home-to-grade, hw-assign-link, hw-all-link;
+//              school-homework-children > hw-home-due; hw-list > hw-item [data-homework-id] >
+//              hw-item-link, hw-subject, hw-due, hw-to-grade, hw-count-submitted|graded|
+//              not-submitted, hw-child [data-student-id, data-state] > hw-state, hw-late,
+//              hw-child-grade, hw-excellent; hw-empty; (list) hw-list-page, hw-scopes >
+//              hw-scope-<scope>, hw-more
+// Assign hw:   hw-assign-page, hw-assign-form, hw-classes > hw-class [data-class-id],
+//              hw-subject-input, hw-title-input, hw-body-input, hw-assign-upload (uploader),
+//              hw-due-input, hw-remind, hw-assign-submit, hw-wait-hint, hw-no-classes
+// Uploader:    <testid> > <testid>-camera|photos|files (inputs) + <testid>-…-button,
+//              <testid>-list > hw-upload-row [data-state] > hw-upload-name, hw-upload-progress
+//              (role=progressbar), hw-upload-done, hw-upload-error, hw-upload-remove
+// Homework:    hw-page, hw-not-found, hw-head [data-homework-id] > hw-title, hw-classes-text,
+//              hw-due, hw-remind-text, hw-author, hw-body, hw-files > hw-photo, hw-file
+// Teacher:     hw-stats > hw-stats-class [data-class-id] > hw-stat-submitted|graded|
+//              not_submitted|late > hw-stat-count, hw-stat-student [data-student-id];
+//              hw-submissions > hw-filter-class, hw-filter-status, hw-sub-list >
+//              hw-submission [data-submission-id, data-status, data-student-id] >
+//              hw-sub-student, hw-sub-status, hw-sub-body, hw-sub-files, hw-grade >
+//              hw-grade-value, hw-grade-comment; hw-grade-button; hw-subs-empty, hw-live;
+//              hw-grade-dialog > hw-grade-form, hw-grade-mode-level|score, hw-level-A..D,
+//              hw-score-input, hw-comment-input, hw-comment-upload, hw-excellent-input,
+//              hw-grade-save
+// Family:      hw-children > hw-child-card [data-student-id, data-state] > hw-child-name,
+//              hw-child-state, hw-my-work > hw-my-body, hw-my-files; hw-withdraw;
+//              hw-submit-form > hw-withdrawn-note, hw-submit-body, hw-submit-upload,
+//              hw-submit; hw-grade; hw-excellent-work > hw-excellent-item | hw-excellent-empty
 // ────────────────────────────────────────────────────────────────────────────────────────
 
 import { start } from "./app.js";
@@ -247,6 +355,20 @@ import * as reportStats from "./pages/reports/stats.js";
 import { install as installReports } from "./pages/reports/common.js";
 import * as adminReports from "./pages/admin/reports.js";
 import * as adminApps from "./pages/admin/apps.js";
+import * as schoolHome from "./pages/school/home.js";
+import * as schoolClass from "./pages/school/class.js";
+import * as schoolJoin from "./pages/school/join.js";
+import { install as installSchool } from "./pages/school/common.js";
+import * as schoolHomeworkList from "./pages/school/homework-list.js";
+import * as schoolHomeworkAssign from "./pages/school/homework-assign.js";
+import * as schoolHomework from "./pages/school/homework-detail.js";
+import { install as installHomework } from "./pages/school/homework-home.js";
+import * as schoolNoticeNew from "./pages/school/notice-new.js";
+import * as schoolNotice from "./pages/school/notice-detail.js";
+import { install as installSchoolNotices } from "./pages/school/notice-home.js";
+import { install as installSchoolCheckins } from "./pages/school/checkin-home.js";
+import * as adminSchool from "./pages/admin/school.js";
+import * as adminSchoolClass from "./pages/admin/school-class.js";
 
 // public: no sign-in needed; bare: rendered without the app shell; admin: owners/admins only.
 const ROUTES = [
@@ -293,6 +415,16 @@ const ROUTES = [
   { path: "/admin/attendance/roster", page: adminAttendanceRoster, title: "attendanceAdmin.tabRoster", admin: true },
   { path: "/admin/reports", page: adminReports, title: "admin.tabReports", admin: true },
   { path: "/admin/apps", page: adminApps, title: "admin.tabApps", admin: true },
+  { path: "/admin/school", page: adminSchool, title: "admin.tabSchool", admin: true },
+  { path: "/admin/school/classes/:id", page: adminSchoolClass, title: "school.classTitle", admin: true },
+  { path: "/school", page: schoolHome, title: "nav.school", needsOrg: true },
+  { path: "/school/classes/:id", page: schoolClass, title: "school.classTitle", needsOrg: true },
+  { path: "/school/homework", page: schoolHomeworkList, title: "homework.title", needsOrg: true },
+  { path: "/school/homework/new", page: schoolHomeworkAssign, title: "homework.assignTitle", needsOrg: true },
+  { path: "/school/homework/:id", page: schoolHomework, title: "homework.title", needsOrg: true },
+  { path: "/school/notices/new", page: schoolNoticeNew, title: "notice.newTitle", needsOrg: true },
+  { path: "/school/notices/:id", page: schoolNotice, title: "notice.pageTitle", needsOrg: true },
+  { path: "/school/join/:code", page: schoolJoin, title: "schoolJoin.title", public: true, bare: true },
   { path: "/settings", page: settings, title: "nav.settings" },
 ];
 
@@ -301,6 +433,10 @@ installDingAlert();
 installApprovals();
 installAttendance();
 installReports();
+installSchool();
+installHomework();
+installSchoolNotices();
+installSchoolCheckins();
 start(ROUTES).catch((error) => {
   console.error(error);
   const app = document.getElementById("app");

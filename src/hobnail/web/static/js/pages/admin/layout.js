@@ -15,6 +15,7 @@ export const ADMIN_TABS = [
   { id: "attendance", path: "/admin/attendance", label: "admin.tabAttendance" },
   { id: "reports", path: "/admin/reports", label: "admin.tabReports" },
   { id: "apps", path: "/admin/apps", label: "admin.tabApps" },
+  { id: "school", path: "/admin/school", label: "admin.tabSchool" },
 ];
 
 /** Appends the admin header + tabs to ctx.main and returns the content container. */
@@ -40,5 +41,12 @@ export function adminFrame(ctx, active, ...actions) {
     ),
     content,
   );
+  // The tabs scroll sideways when they do not fit: keep the current one in sight.
+  const current = ctx.main.querySelector("[data-testid=admin-tabs] [aria-current=page]");
+  if (current) {
+    const tabs = current.parentElement;
+    const overflow = current.getBoundingClientRect().right - tabs.getBoundingClientRect().right;
+    if (overflow > 0) tabs.scrollLeft += overflow + 16;
+  }
   return content;
 }

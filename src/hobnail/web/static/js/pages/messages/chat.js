@@ -163,6 +163,7 @@ export function createChat({ convId, aroundId, onBack, onLeft }) {
     const bits = [];
     if (c.kind === "department") bits.push(h("span", { class: "tag tag-dept" }, t("messages.kindDepartment")));
     if (c.kind === "all_staff") bits.push(h("span", { class: "tag tag-all" }, t("messages.kindAllStaff")));
+    if (c.kind === "class") bits.push(h("span", { class: "tag tag-class" }, t("messages.kindClass")));
     if (c.kind !== "direct") bits.push(h("span", {}, t("messages.memberCount", { count: c.member_count })));
     if (c.muted) bits.push(h("span", { class: "chat-muted", "data-testid": "chat-muted" }, glyph("mute", 12), t("messages.muted")));
     clear(subtitle, bits);

@@ -47,6 +47,7 @@ function badges(conv) {
 function kindTag(conv) {
   if (conv.kind === "department") return h("span", { class: "tag tag-dept", "data-testid": "conversation-tag" }, t("messages.kindDepartment"));
   if (conv.kind === "all_staff") return h("span", { class: "tag tag-all", "data-testid": "conversation-tag" }, t("messages.kindAllStaff"));
+  if (conv.kind === "class") return h("span", { class: "tag tag-class", "data-testid": "conversation-tag" }, t("messages.kindClass"));
   return null;
 }
 

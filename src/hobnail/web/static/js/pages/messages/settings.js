@@ -9,7 +9,7 @@ import { conversationAvatar } from "./list.js";
 import { addMembersDialog } from "./people.js";
 import { robotsSection } from "./robots.js";
 
-const MANAGED = new Set(["department", "all_staff"]);
+const MANAGED = new Set(["department", "all_staff", "class"]); // members follow the directory or the class roster
 
 export function openSettings(convId, { onLeft }) {
   const body = h("div", { class: "group-settings" });
@@ -101,7 +101,7 @@ export function openSettings(convId, { onLeft }) {
     const owner = conv.my_role === "owner";
     const managed = MANAGED.has(conv.kind);
     const buttons = [];
-    if (!isMe && owner && m.role !== "owner") {
+    if (!isMe && owner && !managed && m.role !== "owner") {
       buttons.push(
         h(
           "button",
@@ -194,7 +194,7 @@ export function openSettings(convId, { onLeft }) {
               )
             : null,
         ),
-        managed ? h("p", { class: "hint", "data-testid": "settings-managed" }, t("messages.managedByDirectory")) : null,
+        managed ? h("p", { class: "hint", "data-testid": "settings-managed" }, t(conv.kind === "class" ? "messages.managedByRoster" : "messages.managedByDirectory")) : null,
         h("ul", { class: "gs-member-list", "data-testid": "settings-members" }, members.map((m) => memberRow(m, store.convs.get(convId), admin))),
       );
     } catch (error) {
