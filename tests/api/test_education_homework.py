@@ -136,6 +136,9 @@ async def test_the_homework_life_cycle(client: httpx.AsyncClient, make_client: A
     )
     assert (graded["status"], graded["grade"]["level"], graded["excellent"]) == ("graded", "A", True)
     check(await people["tm"].put(f"{H}/{hid}/submissions/{late['id']}/grade", json={"score": 85, "comment": "注意"}))
+    # A teacher grading what they saw before another teacher changed it is told so.
+    stale = await ta.put(f"{H}/{hid}/submissions/{late['id']}/grade", json={"score": 60, "version": late["version"]})
+    assert code(stale) == (409, "submission_changed")
     # After grading: no more handing in or withdrawing.
     assert code(await submit(p1, hid, ids["小明"])) == (409, "homework_already_graded")
     assert code(await p1.post(f"{H}/{hid}/submissions/{sid}/withdraw")) == (409, "homework_already_graded")

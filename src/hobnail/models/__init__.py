@@ -34,6 +34,7 @@ from hobnail.models.ding import Ding, DingAttempt, DingRecipient, DingReply
 from hobnail.models.education import (
     SchoolCheckin,
     SchoolCheckinForm,
+    SchoolCheckinReminder,
     SchoolClass,
     SchoolClassInvitation,
     SchoolGrade,
@@ -135,6 +136,7 @@ __all__ = [
     "ReportTemplate",
     "SchoolCheckin",
     "SchoolCheckinForm",
+    "SchoolCheckinReminder",
     "SchoolClass",
     "SchoolClassInvitation",
     "SchoolGrade",

@@ -201,3 +201,15 @@ class SchoolCheckin(Base):
     values: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     submitted_by: Mapped[str] = mapped_column(sa.String(26))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SchoolCheckinReminder(Base):
+    """When a class was last reminded to check in on a day (one reminder per ten minutes,
+    whichever server takes the request)."""
+
+    __tablename__ = "school_checkin_reminders"
+
+    form_id: Mapped[str] = mapped_column(sa.ForeignKey("school_checkin_forms.id", ondelete="CASCADE"), primary_key=True)
+    class_id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    reminded_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,7 +8,7 @@ classes it names.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,11 +23,10 @@ from hobnail.domains.education import events, repository
 from hobnail.domains.education.access import access_class, require_school, require_school_admin
 from hobnail.events.base import topics
 from hobnail.events.outbox import record
-from hobnail.models import SchoolCheckin, SchoolCheckinForm, SchoolStudent
+from hobnail.models import SchoolCheckin, SchoolCheckinForm, SchoolCheckinReminder, SchoolStudent
 
 CHECKIN_TYPES = ("text", "textarea", "number", "select", "multiselect", "time")
 REMIND_GAP = timedelta(minutes=10)
-_last_reminded: dict[tuple[str, str, date], datetime] = {}
 
 
 class CheckinFormNotFound(NotFound):
@@ -255,10 +254,21 @@ async def remind(session: Session, actor: Actor, form_id: str, class_id: str) ->
     """Teachers: remind the families of the class who have not checked in today (an event
     to each guardian who has joined; at most once per ten minutes per class)."""
     view = await class_day(session, actor, form_id, class_id, None)
-    key, now = (form_id, class_id, today(actor)), clock.now()
-    last = _last_reminded.get(key)
-    if last is not None and now - last < REMIND_GAP:
-        raise RemindedRecently(retry_after=int((REMIND_GAP - (now - last)).total_seconds()) + 1)
+    day, now = today(actor), clock.now()
+    # Locked for the rest of the transaction, so two teachers pressing at once send one.
+    last = await session.get(SchoolCheckinReminder, (form_id, class_id, day), with_for_update=True)
+    if last is not None and now - last.reminded_at < REMIND_GAP:
+        raise RemindedRecently(retry_after=int((REMIND_GAP - (now - last.reminded_at)).total_seconds()) + 1)
+    if last is None:
+        try:
+            async with session.begin_nested():
+                session.add(SchoolCheckinReminder(form_id=form_id, class_id=class_id, day=day, reminded_at=now))
+                await session.flush()
+        except sa.exc.IntegrityError:  # another teacher's reminder went first
+            raise RemindedRecently(retry_after=int(REMIND_GAP.total_seconds())) from None
+    else:
+        last.reminded_at = now
+        await session.flush()
     missing = [s["id"] for s in view["missing"]]
     links = await repository.guardians_of_students(session, missing)
     guardians = sorted({g.user_id for s in missing for g, _ in links.get(s, []) if g.user_id})
@@ -270,5 +280,4 @@ async def remind(session: Session, actor: Actor, form_id: str, class_id: str) ->
                 name=view["form"]["name"], closes_at=view["form"]["closes_at"], day=view["day"],
             ),
         )  # fmt: skip
-    _last_reminded[key] = now
     return {"reminded": len(guardians), "missing": len(missing)}

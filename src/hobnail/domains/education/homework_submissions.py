@@ -254,11 +254,16 @@ async def grade(
     comment: str = "",
     file_ids: list[str] | None = None,
     excellent: bool = False,
+    version: int | None = None,
 ) -> dict[str, Any]:
     """A teacher of the child's class (or the author, or an admin) grades handed-in work, or
-    changes the grade. ``excellent`` shares it with the class's guardians. Records
+    changes the grade. ``excellent`` shares it with the class's guardians. With ``version``,
+    refuses (409 ``submission_changed``) if the work or its grade changed since that version
+    — two teachers grading at once, or a family withdrawing meanwhile. Records
     ``homework.graded``."""
     found, sub, student = await access_submission(session, actor, homework_id, submission_id)
+    if version is not None and version != sub.version:
+        raise SubmissionChanged()
     if student.class_id not in found.staff_class_ids:
         raise ClassTeacherRequired()
     if sub.status == "withdrawn":

@@ -103,7 +103,7 @@ async def create_notice(session: Session, actor: Actor, data: dict[str, Any]) ->
     if not class_ids and not student_ids:
         raise NoRecipients()
     if len(class_ids) + len(student_ids) > MAX_TARGETS:
-        raise ValidationFailed(f"At most {MAX_TARGETS} classes and students.", code="too_many_recipients")
+        raise ValidationFailed(f"At most {MAX_TARGETS} classes and students.", code="notice_too_many_recipients")
     for class_id in class_ids:
         (await access_class(session, actor, class_id)).require_teacher()
     for student_id in student_ids:

@@ -151,6 +151,9 @@ class HomeworkGradeIn(Strict):
     comment: str = Field(default="", max_length=5_000)
     file_ids: list[str] = Field(default_factory=list, max_length=9, description="Images in the comment")
     excellent: bool = Field(default=False, description="Share with the class's guardians")
+    version: int | None = Field(
+        default=None, description="The submission's version you graded (409 submission_changed if it moved since)"
+    )
 
 
 # --- daily check-ins -------------------------------------------------------------------

@@ -86,42 +86,42 @@ export async function render(ctx) {
     const me = user();
     showForm = () => clear(formBox, signedInForm());
     const signedInForm = () => {
-    const student = role === "student";
-    const form = h(
-      "form",
-      { class: "stack", novalidate: true, "data-testid": "school-join-form" },
-      h("p", { class: "muted", "data-testid": "school-join-as" }, t("schoolJoin.signedInAs", { name: me.name, phone: me.phone || me.email || "" })),
-      ...(student ? [studentNoField(), ownNameField()] : [studentField()]),
-      formError(),
-      h("button", { type: "submit", class: "btn btn-primary btn-block", "data-testid": "school-join-submit" }, t("schoolJoin.join")),
-      h(
-        "button",
-        {
-          type: "button",
-          class: "link-btn",
-          "data-testid": "school-join-switch",
-          onclick: async () => {
-            await signOut();
-            navigate(here, { replace: true });
+      const student = role === "student";
+      const form = h(
+        "form",
+        { class: "stack", novalidate: true, "data-testid": "school-join-form" },
+        h("p", { class: "muted", "data-testid": "school-join-as" }, t("schoolJoin.signedInAs", { name: me.name, phone: me.phone || me.email || "" })),
+        ...(student ? [studentNoField(), ownNameField()] : [studentField()]),
+        formError(),
+        h("button", { type: "submit", class: "btn btn-primary btn-block", "data-testid": "school-join-submit" }, t("schoolJoin.join")),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "link-btn",
+            "data-testid": "school-join-switch",
+            onclick: async () => {
+              await signOut();
+              navigate(here, { replace: true });
+            },
           },
-        },
-        t("schoolJoin.otherAccount"),
-      ),
-    );
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      const v = formValues(form);
-      busy(form, async () => {
-        try {
-          if (student) await api.post(`/school/join/${encodeURIComponent(code)}/student`, { student_no: v.student_no, name: v.name });
-          else await api.post(`/school/join/${encodeURIComponent(code)}`, { student_name: v.student_name });
-          await enterSchool();
-        } catch (error) {
-          showError(form, error);
-        }
+          t("schoolJoin.otherAccount"),
+        ),
+      );
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        const v = formValues(form);
+        busy(form, async () => {
+          try {
+            if (student) await api.post(`/school/join/${encodeURIComponent(code)}/student`, { student_no: v.student_no, name: v.name });
+            else await api.post(`/school/join/${encodeURIComponent(code)}`, { student_name: v.student_name });
+            await enterSchool();
+          } catch (error) {
+            showError(form, error);
+          }
+        });
       });
-    });
-    return form;
+      return form;
     };
     showForm();
     clear(box, h("h1", {}, t("schoolJoin.title")), where, roleSwitch, formBox);
@@ -160,29 +160,29 @@ export async function render(ctx) {
     return form;
   };
   const guardianSignUp = () => {
-  const form = h(
-    "form",
-    { class: "stack", novalidate: true, "data-testid": "school-join-form" },
-    field({ label: t("schoolJoin.yourName"), name: "name", required: true, autocomplete: "name", testid: "school-join-name" }),
-    field({ label: t("common.phone"), name: "phone", type: "tel", required: true, autocomplete: "tel", testid: "school-join-phone", hint: t("schoolJoin.phoneHint"), attrs: { inputmode: "tel" } }),
-    studentField(),
-    field({ label: t("login.password"), name: "password", type: "password", required: true, autocomplete: "new-password", testid: "school-join-password", hint: t("common.passwordHint") }),
-    formError(),
-    h("button", { type: "submit", class: "btn btn-primary btn-block", "data-testid": "school-join-submit" }, t("schoolJoin.signUp")),
-  );
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    const v = formValues(form);
-    busy(form, async () => {
-      try {
-        await api.post(`/school/join/${encodeURIComponent(code)}/signup`, { name: v.name, phone: v.phone, password: v.password, student_name: v.student_name });
-        await enterSchool({ keepLanguage: true });
-      } catch (error) {
-        showError(form, error, error.code === "sign_in_first" ? { extra: h("span", {}, " ", signInLink()) } : undefined);
-      }
+    const form = h(
+      "form",
+      { class: "stack", novalidate: true, "data-testid": "school-join-form" },
+      field({ label: t("schoolJoin.yourName"), name: "name", required: true, autocomplete: "name", testid: "school-join-name" }),
+      field({ label: t("common.phone"), name: "phone", type: "tel", required: true, autocomplete: "tel", testid: "school-join-phone", hint: t("schoolJoin.phoneHint"), attrs: { inputmode: "tel" } }),
+      studentField(),
+      field({ label: t("login.password"), name: "password", type: "password", required: true, autocomplete: "new-password", testid: "school-join-password", hint: t("common.passwordHint") }),
+      formError(),
+      h("button", { type: "submit", class: "btn btn-primary btn-block", "data-testid": "school-join-submit" }, t("schoolJoin.signUp")),
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const v = formValues(form);
+      busy(form, async () => {
+        try {
+          await api.post(`/school/join/${encodeURIComponent(code)}/signup`, { name: v.name, phone: v.phone, password: v.password, student_name: v.student_name });
+          await enterSchool({ keepLanguage: true });
+        } catch (error) {
+          showError(form, error, error.code === "sign_in_first" ? { extra: h("span", {}, " ", signInLink()) } : undefined);
+        }
+      });
     });
-  });
-  return form;
+    return form;
   };
   const intro = h("p", { class: "muted" }, t("schoolJoin.intro"));
   showForm = () => {
