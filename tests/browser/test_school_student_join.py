@@ -45,5 +45,7 @@ def test_a_student_joins_with_the_class_link(site: Site, new_page: NewPage) -> N
     card = page.get_by_test_id("school-child")
     expect(card).to_have_count(1)
     expect(card.get_by_test_id("school-child-name")).to_have_text(name)
+    expect(card.get_by_test_id("school-child-me")).to_be_visible()
+    expect(page.get_by_test_id("school-children").get_by_role("heading", level=2)).to_have_text("我")
     roster = api.get(f"/school/classes/{school_class['id']}/students")
     assert [s["joined"] for s in roster if s["student_no"] == number] == [True]

@@ -29,9 +29,11 @@ function section(id, title, testid, ...children) {
 function childrenSection(ctx, home) {
   if (!home.children.length) return null;
   const id = uid("children-h");
+  // A student's own account answers for themselves: "Me", not "My children".
+  const onlyMe = home.children.every((child) => child.is_me);
   return section(
     id,
-    t("school.myChildren"),
+    t(onlyMe ? "school.me" : "school.myChildren"),
     "school-children",
     h(
       "ul",
@@ -41,6 +43,7 @@ function childrenSection(ctx, home) {
           "li",
           { class: "school-tile", "data-testid": "school-child", "data-student-id": child.id },
           h("h3", { class: "school-tile-title", "data-testid": "school-child-name" }, child.name),
+          child.is_me ? h("p", { class: "muted small", "data-testid": "school-child-me" }, t("school.thisIsYou")) : null,
           h("p", { class: "school-tile-sub", "data-testid": "school-child-class" }, child.class ? className(child.class) : t("school.noClass")),
           h(
             "dl",
