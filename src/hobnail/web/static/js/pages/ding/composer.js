@@ -12,6 +12,7 @@ import { h, clear, avatar, debounce, formError, showError, clearErrors, busy, ui
 import { icon } from "../../icons.js";
 import { navigate } from "../../router.js";
 import { orgTimezone, user } from "../../state.js";
+import { zonedLocal, zonedToIso } from "../../tz.js";
 import { fetchDepartments, buildTree, flatten } from "../../depts.js";
 import { loadMembers } from "../messages/store.js";
 import { loadChannels, channelLabel, unavailableReason, policyText, CHANNELS, STEP_CHANNELS } from "./common.js";
@@ -37,50 +38,6 @@ function draftFor(messageId) {
     return d && d.message_id === messageId ? d : null;
   } catch {
     return null;
-  }
-}
-
-// ---------- time zone: a wall-clock time in the organisation's zone → UTC ----------
-
-function zoneOffsetMs(ms, zone) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(ms));
-  const get = (type) => Number(parts.find((p) => p.type === type).value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second"));
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
-/** "2026-11-28T09:30" in zone → "2026-11-28T01:30:00.000Z". */
-export function zonedToIso(local, zone) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local || "");
-  if (!m) return null;
-  const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
-  if (!zone) return new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]).toISOString();
-  try {
-    let ms = guess - zoneOffsetMs(guess, zone);
-    ms = guess - zoneOffsetMs(ms, zone);
-    return new Date(ms).toISOString();
-  } catch {
-    return new Date(guess).toISOString();
-  }
-}
-
-/** Now + minutes as "YYYY-MM-DDTHH:MM" in zone (the picker's min and default). */
-function zonedLocal(ms, zone) {
-  try {
-    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(ms));
-    const get = (type) => parts.find((p) => p.type === type).value;
-    return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
-  } catch {
-    return "";
   }
 }
 

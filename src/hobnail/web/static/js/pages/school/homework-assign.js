@@ -7,19 +7,9 @@ import { api } from "../../api.js";
 import { t, errorText } from "../../i18n.js";
 import { h, clear, uid, field, formError, showError, clearErrors, busy, loading, toast, emptyState } from "../../ui.js";
 import { orgTimezone, user } from "../../state.js";
+import { zonedLocal } from "../../tz.js";
 import { backLink, className } from "./common.js";
 import { uploader, homeworkPath, REMIND_CHOICES } from "./homework-common.js";
-
-/** Now (+ minutes) as "YYYY-MM-DDTHH:MM" on the organisation's wall clock. */
-function zonedLocal(ms, zone) {
-  try {
-    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(ms));
-    const get = (type) => parts.find((p) => p.type === type).value;
-    return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
-  } catch {
-    return "";
-  }
-}
 
 export function remindLabel(minutes) {
   if (!minutes) return t("homework.remindNone");

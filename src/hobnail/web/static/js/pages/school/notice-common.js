@@ -13,17 +13,6 @@ export function noticeHref(id) {
   return `/school/notices/${encodeURIComponent(id)}`;
 }
 
-/** Epoch ms as "YYYY-MM-DDTHH:MM" in zone (a datetime-local value, its min and default). */
-export function zonedLocal(ms, zone) {
-  try {
-    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(ms));
-    const get = (type) => parts.find((p) => p.type === type).value;
-    return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
-  } catch {
-    return "";
-  }
-}
-
 export function timeEl(iso, testid) {
   if (!iso) return null;
   return h("time", { datetime: iso, "data-testid": testid }, formatDateTime(iso));

@@ -8,9 +8,9 @@ import { t, errorText } from "../../i18n.js";
 import { h, clear, field, formError, showError, clearErrors, toast, loading, uid, formatDateTime } from "../../ui.js";
 import { orgTimezone, isAdmin } from "../../state.js";
 import { attachmentPicker } from "../ding/attachment.js";
-import { zonedToIso } from "../ding/composer.js";
+import { zonedLocal, zonedToIso } from "../../tz.js";
 import { backLink, className } from "./common.js";
-import { zonedLocal, noticeHref } from "./notice-common.js";
+import { noticeHref } from "./notice-common.js";
 
 const MAX_FILES = 9;
 
